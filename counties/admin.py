@@ -1,0 +1,21 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from .models import Area, CountyAssignment
+from .resources import AreaResource
+
+
+@admin.register(Area)
+class AreaAdmin(ImportExportModelAdmin):
+    resource_classes = [AreaResource]
+    list_display = ("code", "name", "short_name", "kind", "terrain", "parent", "order")
+    list_filter = ("kind", "terrain")
+    search_fields = ("code", "name", "short_name")
+
+
+@admin.register(CountyAssignment)
+class CountyAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "area")
+    list_filter = ("area",)
+    search_fields = ("user__username", "user__first_name", "area__name")
+    autocomplete_fields = ("user",)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+CITY_CODE = "141100"
+
+
+class AreaQuerySet(models.QuerySet):
+    def counties(self) -> AreaQuerySet:
+        return self.exclude(kind=Area.Kind.CITY).order_by("order")
+
+
+class Area(models.Model):
+    """The city (141100) or one of its 13 county-level divisions."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "地级市"
+        DISTRICT = "district", "市辖区"
+        COUNTY = "county", "县"
+        COUNTY_CITY = "county_city", "县级市"
+
+    class Terrain(models.TextChoices):
+        # The plan's own grouping (一（一）1（2）地形地貌), used for terrain-specific bars.
+        MOUNTAIN = "中山区", "中山区"
+        HILL = "丘陵区", "丘陵区"
+        PLAIN = "平川区", "平川区"
+
+    code = models.CharField(
+        "行政区划代码",
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字")],
+    )
+    name = models.CharField("名称", max_length=20, unique=True)
+    short_name = models.CharField("简称", max_length=10, unique=True)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    terrain = models.CharField("地形分区", max_length=6, choices=Terrain.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区"
+        verbose_name_plural = "行政区"
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="area_city_has_no_parent",
+                condition=(models.Q(kind="city", parent__isnull=True))
+                | (~models.Q(kind="city") & models.Q(parent__isnull=False)),
+                violation_error_message="地级市不能有上级，县级行政区必须有上级",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_city(self) -> bool:
+        return self.kind == self.Kind.CITY
+
+
+class CountyAssignment(models.Model):
+    """Binds a county officer's login to the one county whose data they report."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="county_assignment",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name="所属县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="officers",
+        limit_choices_to=~models.Q(kind="city"),
+    )
+
+    class Meta:
+        verbose_name = "县区分局用户"
+        verbose_name_plural = "县区分局用户"
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.area}"

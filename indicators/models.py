@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from counties.models import Area
+
+
+class Domain(models.Model):
+    """One of the plan's six domains (领域), shared by Table 1 and Table 2."""
+
+    order = models.PositiveSmallIntegerField("序号", unique=True)
+    name = models.CharField("领域", max_length=10, unique=True)
+
+    class Meta:
+        verbose_name = "领域"
+        verbose_name_plural = "领域"
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskArea(models.Model):
+    """One of the ten task areas of Table 1, numbered （一）…（十）."""
+
+    order = models.PositiveSmallIntegerField("序号", unique=True)
+    number = models.CharField("编号", max_length=5, unique=True)
+    name = models.CharField("任务", max_length=40)
+    domain = models.ForeignKey(
+        Domain, verbose_name="领域", on_delete=models.PROTECT, related_name="tasks"
+    )
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.name}"
+
+
+class Indicator(models.Model):
+    """An indicator of Table 1 (numbered 1–40) or one of its sub-indicators (unnumbered rows).
+
+    Sub-indicators carry a code of ours (7.1, 7.2 …) because the document prints no number for
+    them; every text field holds the cell exactly as printed.
+    """
+
+    class Attribute(models.TextChoices):
+        BINDING = "约束性", "约束性"
+        REFERENCE = "参考性", "参考性"
+
+    code = models.CharField("编码", max_length=6, unique=True)
+    number = models.PositiveSmallIntegerField("序号", null=True, blank=True, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="所属指标",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subs",
+    )
+    task = models.ForeignKey(
+        TaskArea, verbose_name="任务", on_delete=models.PROTECT, related_name="indicators"
+    )
+    order = models.PositiveSmallIntegerField("排序", unique=True)
+    name = models.TextField("指标名称")
+    unit = models.CharField("单位", max_length=20, blank=True)
+    standard = models.TextField("指标值", blank=True)
+    target_2025 = models.TextField("2025年规划目标", blank=True)
+    target_2030 = models.TextField("2030年规划目标", blank=True)
+    attribute = models.CharField("指标属性", max_length=3, choices=Attribute.choices, blank=True)
+    note = models.CharField("备注", max_length=40, blank=True)
+    benefit_aliases = models.CharField(
+        "效益分析中的别称",
+        max_length=200,
+        blank=True,
+        help_text="用“|”分隔；重点工程效益分析提到这些词时关联到本指标",
+    )
+    source_line = models.PositiveIntegerField("规划文本行号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核指标"
+        verbose_name_plural = "考核指标"
+        ordering = ["order"]
+        constraints = [
+            # A numbered indicator is top-level and has its attribute; a sub-indicator has
+            # neither number nor attribute of its own (it takes its parent's).
+            models.CheckConstraint(
+                name="indicator_number_iff_top_level",
+                condition=models.Q(parent__isnull=True, number__isnull=False)
+                | models.Q(parent__isnull=False, number__isnull=True, attribute=""),
+                violation_error_message="一级指标须有序号，子指标不能有序号和属性",
+            ),
+            models.CheckConstraint(
+                name="indicator_top_level_has_attribute",
+                condition=models.Q(parent__isnull=False) | ~models.Q(attribute=""),
+                violation_error_message="一级指标须注明约束性或参考性",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name.replace("\n", "")
+
+    @property
+    def is_binding(self) -> bool:
+        top = self.parent if self.parent_id else self
+        return top.attribute == self.Attribute.BINDING
+
+    def aliases(self) -> list[str]:
+        return [a for a in self.benefit_aliases.split("|") if a]
+
+
+class IndicatorValue(models.Model):
+    """An area's value of one indicator (or sub-indicator) for one year."""
+
+    class Judgement(models.TextChoices):
+        MET = "met", "已达标"
+        NOT_MET = "not_met", "未达标"
+
+    class Source(models.TextChoices):
+        SEED = "seed", "规划文本"
+        UPLOAD = "upload", "县区上传"
+        MANUAL = "manual", "手工录入"
+        DEMO = "demo", "演示数据"
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name="行政区", on_delete=models.PROTECT, related_name="indicator_values"
+    )
+    year = models.PositiveSmallIntegerField(
+        "年份", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    value_text = models.TextField("现状值（原文）", blank=True)
+    number = models.DecimalField("数值", max_digits=16, decimal_places=4, null=True, blank=True)
+    state = models.CharField("状态", max_length=40, blank=True)
+    flag = models.BooleanField("是/否", null=True, blank=True)
+    judgement = models.CharField(
+        "记录的达标情况", max_length=8, choices=Judgement.choices, blank=True
+    )
+    judgement_printed = models.CharField("达标情况（原文）", max_length=10, blank=True)
+    note = models.TextField("备注", blank=True)
+    source = models.CharField("来源", max_length=8, choices=Source.choices)
+    source_detail = models.CharField("来源说明", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "指标值"
+        verbose_name_plural = "指标值"
+        ordering = ["area__order", "year", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "year"],
+                name="one_value_per_indicator_area_year",
+                violation_error_message="该行政区该年度已有此指标的数值",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} {self.indicator.code}"
+
+
+class DeclaredFigure(models.Model):
+    """A figure the document declares (a count in the text, a Table 3 cell), kept as printed so
+    that `reconcile` can hold it against what the rows add up to."""
+
+    key = models.CharField("键", max_length=60, unique=True)
+    value = models.DecimalField("声明值", max_digits=16, decimal_places=2)
+    unit = models.CharField("单位", max_length=10)
+    source = models.CharField("出处", max_length=60)
+    quote = models.CharField("原文", max_length=200)
+
+    class Meta:
+        verbose_name = "规划声明数字"
+        verbose_name_plural = "规划声明数字"
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}{self.unit}"

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from counties.models import Area
+from indicators.models import Domain, Indicator
+
+
+class ProjectGroup(models.Model):
+    """A key project group of Table 2 (a numbered row of a domain)."""
+
+    domain = models.ForeignKey(
+        Domain, verbose_name="领域", on_delete=models.PROTECT, related_name="project_groups"
+    )
+    order = models.PositiveSmallIntegerField("排序")
+    # As printed: 生态安全 prints "8" twice, so the printed number is not a key.
+    number = models.CharField("序号（原文）", max_length=5)
+    name = models.TextField("项目名称")
+    source_line = models.PositiveIntegerField("规划文本行号", null=True, blank=True)
+    indicators = models.ManyToManyField(
+        Indicator,
+        verbose_name="保障指标",
+        through="ProjectIndicatorLink",
+        related_name="project_groups",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "重点工程"
+        verbose_name_plural = "重点工程"
+        ordering = ["domain__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "order"], name="one_group_per_domain_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain.name}{self.number} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name.replace("\n", "")
+
+    @property
+    def total_amount(self) -> Decimal | None:
+        """Sum of the printed amounts of its rows (uses prefetched rows); None when every
+        amount is `--` or merged."""
+        amounts = [row.amount for row in self.rows.all() if row.amount is not None]
+        return sum(amounts, Decimal("0")) if amounts else None
+
+
+class InvestmentRow(models.Model):
+    """One printed row of a project group in Table 2: an amount, a place, years, funding.
+
+    The `*_printed` and text fields hold the cells exactly as printed (blank where the Word
+    table merged the cell with the row above). The resolved fields below them are derived on
+    loading: merged cells filled from the row above, the place resolved to counties, the
+    funding classified. Staff may correct a resolution; `resolution_locked` then keeps it.
+    """
+
+    class AmountKind(models.TextChoices):
+        GIVEN = "given", "已列金额"
+        NOT_GIVEN = "not_given", "未列金额（--）"
+        MERGED = "merged", "与上行合并"
+
+    class FundingKind(models.TextChoices):
+        GOVERNMENT = "government", "政府投资"
+        ENTERPRISE = "enterprise", "企业投资"
+        MIXED = "mixed", "政府与企业"
+        UNKNOWN = "unknown", "未注明"
+
+    class Scope(models.TextChoices):
+        COUNTIES = "counties", "县（市、区）"
+        CITY = "city", "全市（不分县）"
+        PARTIAL = "partial", "部分无法识别"
+        UNRESOLVED = "unresolved", "无法识别"
+
+    group = models.ForeignKey(
+        ProjectGroup, verbose_name="重点工程", on_delete=models.CASCADE, related_name="rows"
+    )
+    order = models.PositiveSmallIntegerField("行序")
+    subcategory = models.CharField("子类（原文）", max_length=60, blank=True)
+    content = models.TextField("建设内容（原文）", blank=True)
+    benefit = models.TextField("效益分析（原文）", blank=True)
+    amount_printed = models.CharField("投资概算（原文）", max_length=20, blank=True)
+    amount = models.DecimalField(
+        "投资概算（万元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    amount_kind = models.CharField("金额类型", max_length=10, choices=AmountKind.choices)
+    place = models.TextField("实施地点（原文）", blank=True)
+    place_detail = models.TextField("地点细目（原文）", blank=True)
+    years_printed = models.CharField("实施年限（原文）", max_length=20, blank=True)
+    funding_source_printed = models.CharField("资金来源（原文）", max_length=60, blank=True)
+    responsible_unit_printed = models.CharField("负责推进单位（原文）", max_length=60, blank=True)
+    source_line = models.PositiveIntegerField("规划文本行号", null=True, blank=True)
+
+    first_year = models.PositiveSmallIntegerField("起始年", null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField("结束年", null=True, blank=True)
+    funding_source = models.CharField("资金来源", max_length=60, blank=True)
+    funding_kind = models.CharField(
+        "投资类型", max_length=10, choices=FundingKind.choices, default=FundingKind.UNKNOWN
+    )
+    responsible_unit = models.CharField("负责推进单位", max_length=60, blank=True)
+    scope = models.CharField(
+        "地点识别", max_length=10, choices=Scope.choices, default=Scope.UNRESOLVED
+    )
+    counties = models.ManyToManyField(
+        Area, verbose_name="涉及县（市、区）", related_name="investment_rows", blank=True
+    )
+    resolution_note = models.CharField("识别说明", max_length=200, blank=True)
+    resolution_locked = models.BooleanField(
+        "人工核定", default=False, help_text="勾选后重新加载规划数据不会覆盖此行的识别结果"
+    )
+
+    class Meta:
+        verbose_name = "投资明细"
+        verbose_name_plural = "投资明细"
+        ordering = ["group__domain__order", "group__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "order"], name="one_row_per_group_order"),
+            models.CheckConstraint(
+                name="investment_amount_non_negative",
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                violation_error_message="投资金额不能为负数",
+            ),
+            models.CheckConstraint(
+                name="investment_amount_iff_given",
+                condition=models.Q(amount_kind="given", amount__isnull=False)
+                | (~models.Q(amount_kind="given") & models.Q(amount__isnull=True)),
+                violation_error_message="只有“已列金额”的行才有金额",
+            ),
+            models.CheckConstraint(
+                name="investment_years_ordered",
+                condition=models.Q(first_year__isnull=True)
+                | models.Q(last_year__isnull=True)
+                | models.Q(first_year__lte=models.F("last_year")),
+                violation_error_message="起始年不能晚于结束年",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} 第{self.order}行"
+
+
+class ProjectIndicatorLink(models.Model):
+    """An indicator that a project group's benefit text (效益分析) names."""
+
+    group = models.ForeignKey(ProjectGroup, verbose_name="重点工程", on_delete=models.CASCADE)
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE)
+    phrase = models.CharField("匹配的原文", max_length=60)
+
+    class Meta:
+        verbose_name = "工程与指标关联"
+        verbose_name_plural = "工程与指标关联"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "indicator"], name="one_link_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.indicator.code}"
