@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from .models import Area, CountyAssignment
-from .resources import AreaResource
+from .resources import AreaResource, CountyAssignmentResource
 
 
 @admin.register(Area)
@@ -14,7 +14,8 @@ class AreaAdmin(ImportExportModelAdmin):
 
 
 @admin.register(CountyAssignment)
-class CountyAssignmentAdmin(admin.ModelAdmin):
+class CountyAssignmentAdmin(ImportExportModelAdmin):
+    resource_classes = [CountyAssignmentResource]
     list_display = ("user", "area")
     list_filter = ("area",)
     search_fields = ("user__username", "user__first_name", "area__name")

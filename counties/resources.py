@@ -1,8 +1,9 @@
+from django.contrib.auth.models import User
 from import_export import fields, widgets
 
 from lvliang_eco.resources import BaseResource
 
-from .models import Area
+from .models import Area, CountyAssignment
 
 
 class AreaResource(BaseResource):
@@ -14,3 +15,17 @@ class AreaResource(BaseResource):
         model = Area
         import_id_fields = ("code",)
         fields = ("code", "name", "short_name", "kind", "terrain", "parent", "order")
+
+
+class CountyAssignmentResource(BaseResource):
+    user = fields.Field(
+        attribute="user", column_name="user", widget=widgets.ForeignKeyWidget(User, "username")
+    )
+    area = fields.Field(
+        attribute="area", column_name="area", widget=widgets.ForeignKeyWidget(Area, "code")
+    )
+
+    class Meta(BaseResource.Meta):
+        model = CountyAssignment
+        import_id_fields = ("user",)
+        fields = ("user", "area")

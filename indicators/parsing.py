@@ -10,8 +10,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-# A leading number, optionally signed or prefixed by a comparator, optionally followed by %.
-_LEADING_NUMBER = re.compile(r"^\s*(?:[≥≤＞＜>=<]+\s*)?([-+−]?\d+(?:\.\d+)?)\s*%?")
+# A leading number, optionally signed or prefixed by a comparator, that stands alone: followed by
+# the end, a percent sign, a line break or punctuation (`87.4，…`), not by a word (`2021年…`).
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:[≥≤＞＜>=<]+\s*)?([-+]?\d+(?:\.\d+)?)\s*(?=$|%|\s|[，,（(；;。、])"
+)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
 # Texts that mean "nothing was reported" in the plan's tables.
 EMPTY_MARKS = {"", "/", "--", "-", "—"}

@@ -47,7 +47,9 @@ def reconcile() -> list[Check]:
     quotes = dict(DeclaredFigure.objects.values_list("key", "quote"))
     checks: list[Check] = []
 
-    top = list(Indicator.objects.filter(parent__isnull=True).order_by("number"))
+    top = list(
+        Indicator.objects.filter(parent__isnull=True).select_related("task").order_by("number")
+    )
     binding = [i.number for i in top if i.attribute == Indicator.Attribute.BINDING]
     reference = [i.number for i in top if i.attribute == Indicator.Attribute.REFERENCE]
     checks.append(
@@ -67,6 +69,34 @@ def reconcile() -> list[Check]:
             declared,
             Decimal(len(reference)),
             f"表1中参考性指标{len(reference)}项：{'、'.join(map(str, reference))}",
+        )
+    )
+
+    characteristic = [i.number for i in top if i.note == "新增特色指标"]
+    checks.append(
+        _check(
+            "characteristic_indicator_count",
+            declared,
+            Decimal(len(characteristic)),
+            f"表1标注“新增特色指标”的{len(characteristic)}项："
+            + "、".join(map(str, characteristic)),
+        )
+    )
+    checks.append(
+        _check(
+            "national_indicator_count",
+            declared,
+            Decimal(len(top) - len(characteristic)),
+            "表1指标数减去标注“新增特色指标”的项数",
+        )
+    )
+    with_indicators = {i.task.domain_id for i in top}
+    checks.append(
+        _check(
+            "indicator_domain_count",
+            declared,
+            Decimal(len(with_indicators)),
+            f"表1指标覆盖{len(with_indicators)}个领域",
         )
     )
 
@@ -162,6 +192,22 @@ def reconcile() -> list[Check]:
         name = item["domain"]
         share = _percent(item["total"], total)
         checks.append(_check(f"investment_share:{name}", declared, share, f"占表2总投资的{share}%"))
+    shares = _round(sum((item["total"] * 100 / total for item in summary["domains"]), Decimal("0")))
+    declared_shares = sum(
+        (
+            declared.get(f"investment_share:{item['domain']}", Decimal("0"))
+            for item in summary["domains"]
+        ),
+        Decimal("0"),
+    )
+    checks.append(
+        _check(
+            "investment_share",
+            declared,
+            shares,
+            f"各领域占比相加为{shares}%；表3所列各领域占比相加为{declared_shares}%（四舍五入所致）",
+        )
+    )
     overall = _percent(government, total)
     checks.append(_check("government_share", declared, overall, f"政府投资占{overall}%"))
     for item in summary["domains"]:

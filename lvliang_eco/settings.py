@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats import base_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -153,3 +154,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Staff exchange spreadsheets: Excel first, CSV for scripts.
+IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]

@@ -2,7 +2,11 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from .models import InvestmentRow, ProjectGroup, ProjectIndicatorLink
-from .resources import InvestmentRowResource, ProjectGroupResource
+from .resources import (
+    InvestmentRowResource,
+    ProjectGroupResource,
+    ProjectIndicatorLinkResource,
+)
 
 
 class InvestmentRowInline(admin.TabularInline):
@@ -69,7 +73,8 @@ class InvestmentRowAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ProjectIndicatorLink)
-class ProjectIndicatorLinkAdmin(admin.ModelAdmin):
+class ProjectIndicatorLinkAdmin(ImportExportModelAdmin):
+    resource_classes = [ProjectIndicatorLinkResource]
     list_display = ("group", "indicator", "phrase")
     list_filter = ("group__domain",)
     search_fields = ("group__name", "indicator__name", "phrase")

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
-from indicators.models import Domain
+from indicators.models import Domain, Indicator
 from lvliang_eco.resources import BaseResource
 
-from .models import InvestmentRow, ProjectGroup
+from .models import InvestmentRow, ProjectGroup, ProjectIndicatorLink
 from .parsing import parse_amount
 
 
@@ -74,3 +74,18 @@ class InvestmentRowResource(BaseResource):
             instance.amount_kind, instance.amount = parse_amount(instance.amount_printed)
         except ValueError as error:
             raise ValidationError({"amount_printed": str(error)}) from None
+
+
+class ProjectIndicatorLinkResource(BaseResource):
+    domain = fields.Field(attribute="group__domain__name", column_name="domain", readonly=True)
+    group = fields.Field(attribute="group", column_name="group", widget=GroupWidget())
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=widgets.ForeignKeyWidget(Indicator, "code"),
+    )
+
+    class Meta(BaseResource.Meta):
+        model = ProjectIndicatorLink
+        import_id_fields = ("group", "indicator")
+        fields = ("domain", "group", "indicator", "phrase")
