@@ -30,7 +30,7 @@ run: install
 	$(PY) manage.py runserver $(HOST)
 
 test: install-dev browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -45,7 +45,7 @@ class ProjectGroupAdmin(ImportExportModelAdmin):
 class InvestmentRowAdmin(ImportExportModelAdmin):
     resource_classes = [InvestmentRowResource]
     list_display = (
-        "group",
+        "group_short",
         "order",
         "subcategory",
         "amount_printed",
@@ -65,6 +65,12 @@ class InvestmentRowAdmin(ImportExportModelAdmin):
     search_fields = ("group__name", "content", "place", "funding_source", "responsible_unit")
     list_select_related = ("group__domain",)
     filter_horizontal = ("counties",)
+
+    @admin.display(description="重点工程", ordering="group__order")
+    def group_short(self, obj: InvestmentRow) -> str:
+        name = obj.group.display_name
+        short = name if len(name) <= 16 else name[:16] + "…"
+        return f"{obj.group.domain.name}{obj.group.number} {short}"
 
     @admin.display(description="实施地点")
     def place_short(self, obj: InvestmentRow) -> str:
