@@ -25,6 +25,7 @@ browser:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
+	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_users
 	@echo "打开 http://$(HOST)/ 用上面的演示账号登录"
 	$(PY) manage.py runserver $(HOST)

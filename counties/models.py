@@ -93,3 +93,69 @@ class CountyAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.area}"
+
+
+class PlanGoal(models.Model):
+    """A goal the plan sets for the counties (二（五）具体目标): a share of the 13 by a year."""
+
+    class Kind(models.TextChoices):
+        PLAN_PUBLISHED = "plan_published", "规划发布实施"
+        STANDARD_REACHED = "standard_reached", "达到建设标准"
+        CREATION_COMPLETED = "creation_completed", "完成创建"
+        CITY_STANDARD = "city_standard", "全市达到建设标准"
+
+    year = models.PositiveSmallIntegerField("年份")
+    kind = models.CharField("目标", max_length=20, choices=Kind.choices)
+    share = models.DecimalField(
+        "县（市、区）比例", max_digits=3, decimal_places=2, help_text="0–1；全市目标为 1"
+    )
+    quote = models.CharField("原文", max_length=200)
+
+    class Meta:
+        verbose_name = "规划目标"
+        verbose_name_plural = "规划目标"
+        ordering = ["year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="one_goal_per_year_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.get_kind_display()} {self.share:.0%}"
+
+
+class Milestone(models.Model):
+    """A dated step of an area toward the title: its plan published, the construction standard
+    reached, the creation completed (officially named)."""
+
+    class Kind(models.TextChoices):
+        PLAN_PUBLISHED = "plan_published", "规划发布实施"
+        STANDARD_REACHED = "standard_reached", "达到建设标准"
+        CREATION_COMPLETED = "creation_completed", "完成创建（命名）"
+
+    class Source(models.TextChoices):
+        SEED = "seed", "规划文本"
+        MANUAL = "manual", "市局录入"
+        DEMO = "demo", "演示数据"
+
+    area = models.ForeignKey(
+        Area, verbose_name="行政区", on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    planned_year = models.PositiveSmallIntegerField("计划年份", null=True, blank=True)
+    achieved_on = models.DateField("实际完成日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.MANUAL)
+    achieved_is_demo = models.BooleanField(
+        "完成日期为演示数据", default=False, help_text="clear_demo 会清除演示的完成日期"
+    )
+
+    class Meta:
+        verbose_name = "创建进程"
+        verbose_name_plural = "创建进程"
+        ordering = ["area__order", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "kind"], name="one_milestone_per_area_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.get_kind_display()}"

@@ -3,7 +3,7 @@ from import_export import fields, widgets
 
 from lvliang_eco.resources import BaseResource
 
-from .models import Area, CountyAssignment
+from .models import Area, CountyAssignment, Milestone, PlanGoal
 
 
 class AreaResource(BaseResource):
@@ -29,3 +29,21 @@ class CountyAssignmentResource(BaseResource):
         model = CountyAssignment
         import_id_fields = ("user",)
         fields = ("user", "area")
+
+
+class PlanGoalResource(BaseResource):
+    class Meta(BaseResource.Meta):
+        model = PlanGoal
+        import_id_fields = ("year", "kind")
+        fields = ("year", "kind", "share", "quote")
+
+
+class MilestoneResource(BaseResource):
+    area = fields.Field(
+        attribute="area", column_name="area", widget=widgets.ForeignKeyWidget(Area, "code")
+    )
+
+    class Meta(BaseResource.Meta):
+        model = Milestone
+        import_id_fields = ("area", "kind")
+        fields = ("area", "kind", "planned_year", "achieved_on", "note", "source")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
-from .models import Area, CountyAssignment
+from .models import CITY_CODE, Area, CountyAssignment, Milestone
 from .roles import Role
 
 # Pinyin logins for the demo officers, by county code.
@@ -93,3 +93,36 @@ def demo_users_create(*, password: str) -> list[DemoUser]:
         )
         result.append(DemoUser(username, f"{Role.COUNTY.label}（{area.name}）"))
     return result
+
+
+@transaction.atomic
+def plan_milestones_from_table_2() -> int:
+    """Each area's planned year for publishing its own plan, from Table 2 生态制度 group 1
+    (生态文明建设规划: 吕梁市 2024; 方山、交口、中阳、岚县、文水 2023; …). Creates or updates the
+    planned year of seed milestones; actual dates entered by staff are never touched."""
+    from projects.models import InvestmentRow  # projects depends on counties, not the reverse
+
+    rows = InvestmentRow.objects.filter(
+        group__domain__name="生态制度", group__order=1
+    ).prefetch_related("counties")
+    city = Area.objects.get(code=CITY_CODE)
+    planned: dict[int, tuple[Area, int, int]] = {}
+    for row in rows:
+        areas = [city] if row.scope == InvestmentRow.Scope.CITY else list(row.counties.all())
+        for area in areas:
+            planned[area.pk] = (area, row.first_year, row.source_line)
+    changed = 0
+    for area, year, line in planned.values():
+        milestone, created = Milestone.objects.get_or_create(
+            area=area,
+            kind=Milestone.Kind.PLAN_PUBLISHED,
+            defaults={"planned_year": year, "source": Milestone.Source.SEED},
+        )
+        note = f"表2 生态制度1“生态文明建设规划”（第{line}行）：计划{year}年制定实施"
+        if (milestone.planned_year, milestone.note) != (year, note):
+            milestone.planned_year = year
+            milestone.note = note
+            milestone.save(update_fields=["planned_year", "note"])
+            changed += 1
+        changed += created
+    return changed

@@ -1,10 +1,26 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from counties.models import Area
+
+from .rules import describe_rule, validate_rule
+
+
+def rule_errors(**rules) -> dict[str, list[str]]:
+    """Chinese validation messages for each rule field that holds a malformed rule."""
+    errors = {}
+    for name, rule in rules.items():
+        if rule is not None:
+            messages = validate_rule(rule)
+            if messages:
+                errors[name] = messages
+    return errors
 
 
 class Domain(models.Model):
@@ -73,6 +89,28 @@ class Indicator(models.Model):
     target_2030 = models.TextField("2030年规划目标", blank=True)
     attribute = models.CharField("指标属性", max_length=3, choices=Attribute.choices, blank=True)
     note = models.CharField("备注", max_length=40, blank=True)
+
+    class Direction(models.TextChoices):
+        UP = "up", "越大越好"
+        DOWN = "down", "越小越好"
+
+    good_direction = models.CharField(
+        "改善方向", max_length=4, choices=Direction.choices, default=Direction.UP
+    )
+    standard_rule = models.JSONField(
+        "指标值判定规则",
+        null=True,
+        blank=True,
+        help_text="由“指标值”原文生成或人工设定；子指标为空时沿用上级指标的规则",
+    )
+    target_2025_rule = models.JSONField("2025年目标规则", null=True, blank=True)
+    target_2030_rule = models.JSONField("2030年目标规则", null=True, blank=True)
+    rule_note = models.CharField("规则说明", max_length=200, blank=True)
+    rule_locked = models.BooleanField(
+        "规则已人工核定",
+        default=False,
+        help_text="市局在后台修改规则后自动勾选：重新加载规划数据不会覆盖此指标的规则",
+    )
     benefit_aliases = models.CharField(
         "效益分析中的别称",
         max_length=200,
@@ -115,6 +153,91 @@ class Indicator(models.Model):
 
     def aliases(self) -> list[str]:
         return [a for a in self.benefit_aliases.split("|") if a]
+
+    def clean(self) -> None:
+        errors = rule_errors(
+            standard_rule=self.standard_rule,
+            target_2025_rule=self.target_2025_rule,
+            target_2030_rule=self.target_2030_rule,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def standard_description(self) -> str:
+        return describe_rule(self.standard_rule)
+
+
+class StandardOverride(models.Model):
+    """An area's own bar for an indicator (a terrain or climate-zone standard), replacing the
+    indicator's standard wherever that area is assessed."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="overrides"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name="行政区", on_delete=models.CASCADE, related_name="standard_overrides"
+    )
+    standard = models.CharField("指标值（本地区）", max_length=100)
+    rule = models.JSONField("判定规则")
+    reason = models.CharField("依据", max_length=200)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "地区指标值"
+        verbose_name_plural = "地区指标值"
+        ordering = ["indicator__order", "area__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area"],
+                name="one_override_per_indicator_area",
+                violation_error_message="该行政区已有此指标的地区指标值",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.indicator.code}：{self.standard}"
+
+    def clean(self) -> None:
+        errors = rule_errors(rule=self.rule)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConstructionStandardRule(models.Model):
+    """When an area reaches the demonstration-zone construction standard (达到建设标准).
+
+    The plan does not spell the rule out and the ministry has revised it (2019, 2021, 2024):
+    the default is every binding indicator met and at least 80% of the reference indicators,
+    and staff may change the share. One row (pk 1), created by a data migration."""
+
+    reference_min_share = models.DecimalField(
+        "参考性指标达标比例下限",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="0–1 之间，例如 0.80 表示 80%",
+    )
+    basis = models.CharField(
+        "依据",
+        max_length=200,
+        default="默认规则：约束性指标全部达标，参考性指标达标比例不低于设定值（规划未明确，可由市局调整）",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "建设标准判定规则"
+        verbose_name_plural = "建设标准判定规则"
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def description(self) -> str:
+        return (
+            f"约束性指标全部达标，且参考性指标达标比例不低于{self.reference_min_share * 100:.0f}%"
+        )
 
 
 class IndicatorValue(models.Model):

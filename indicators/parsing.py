@@ -13,8 +13,18 @@ from decimal import Decimal
 # A leading number, optionally signed or prefixed by a comparator, that stands alone: followed by
 # the end, a percent sign, a line break or punctuation (`87.4，…`), not by a word (`2021年…`).
 _LEADING_NUMBER = re.compile(
-    r"^\s*(?:[≥≤＞＜>=<]+\s*)?([-+]?\d+(?:\.\d+)?)\s*(?=$|%|\s|[，,（(；;。、])"
+    r"^\s*([≥≤＞＜><]=?)?\s*([-+]?\d+(?:\.\d+)?)\s*(?=$|%|\s|[，,（(；;。、])"
 )
+_COMPARATORS = {
+    "≥": ">=",
+    ">=": ">=",
+    "≤": "<=",
+    "<=": "<=",
+    "＞": ">",
+    ">": ">",
+    "＜": "<",
+    "<": "<",
+}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
 # Texts that mean "nothing was reported" in the plan's tables.
 EMPTY_MARKS = {"", "/", "--", "-", "—"}
@@ -24,6 +34,7 @@ EMPTY_MARKS = {"", "/", "--", "-", "—"}
 class ParsedValue:
     number: Decimal | None
     state: str
+    comparator: str = ""  # ">=" for `≥60`: the value is a bound, not a measurement
 
 
 def parse_value_text(text: str) -> ParsedValue:
@@ -33,7 +44,8 @@ def parse_value_text(text: str) -> ParsedValue:
         return ParsedValue(None, "")
     match = _LEADING_NUMBER.match(cleaned)
     if match:
-        return ParsedValue(Decimal(match.group(1).replace("+", "")), "")
+        comparator = _COMPARATORS.get(match.group(1) or "", "")
+        return ParsedValue(Decimal(match.group(2).replace("+", "")), "", comparator)
     if "\n" not in cleaned and not re.search(r"\d", cleaned) and len(cleaned) <= 20:
         return ParsedValue(None, cleaned)
     return ParsedValue(None, "")

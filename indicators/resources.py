@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from import_export import fields, widgets
 
 from counties.models import Area
@@ -7,6 +9,7 @@ from lvliang_eco.resources import BaseResource
 
 from .models import DeclaredFigure, Domain, Indicator, IndicatorValue, TaskArea
 from .parsing import parse_judgement, parse_value_text
+from .rules import derive_rule
 
 
 class DomainResource(BaseResource):
@@ -94,3 +97,67 @@ class DeclaredFigureResource(BaseResource):
         model = DeclaredFigure
         import_id_fields = ("key",)
         fields = ("key", "value", "unit", "source", "quote")
+
+
+class RuleWidget(widgets.Widget):
+    """A rule cell: JSON text, or blank for "derive it from the printed text"."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = (value or "").strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"规则应为 JSON 文本（{error.msg}，第{error.colno}个字符）") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+class IndicatorRuleResource(BaseResource):
+    """fixtures/indicator_rules.csv: each indicator's good direction and, where the printed
+    text cannot be read with certainty, its rules set by hand. A blank rule is derived from
+    the printed standard or target (a sub-indicator without a standard takes its parent's)."""
+
+    standard_rule = fields.Field(
+        attribute="standard_rule", column_name="standard_rule", widget=RuleWidget()
+    )
+    target_2025_rule = fields.Field(
+        attribute="target_2025_rule", column_name="target_2025_rule", widget=RuleWidget()
+    )
+    target_2030_rule = fields.Field(
+        attribute="target_2030_rule", column_name="target_2030_rule", widget=RuleWidget()
+    )
+
+    class Meta(BaseResource.Meta):
+        model = Indicator
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "good_direction",
+            "standard_rule",
+            "target_2025_rule",
+            "target_2030_rule",
+            "rule_note",
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Rules staff have set in the admin stay as they are.
+        if original is not None and original.pk and original.rule_locked:
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def import_instance(self, instance: Indicator, row, **kwargs) -> None:
+        super().import_instance(instance, row, **kwargs)
+        direction = instance.good_direction
+        parent = instance.parent
+        standard = instance.standard or (parent.standard if parent else "")
+        if instance.standard_rule is None:
+            instance.standard_rule = derive_rule(standard, direction=direction)
+        if instance.target_2025_rule is None:
+            text = instance.target_2025 or (parent.target_2025 if parent else "")
+            instance.target_2025_rule = derive_rule(text, direction=direction)
+        if instance.target_2030_rule is None:
+            text = instance.target_2030 or (parent.target_2030 if parent else "")
+            instance.target_2030_rule = derive_rule(text, direction=direction)

@@ -8,11 +8,13 @@ from pathlib import Path
 import tablib
 from django.db import transaction
 
-from counties.resources import AreaResource
+from counties.resources import AreaResource, PlanGoalResource
+from counties.services import plan_milestones_from_table_2
 from indicators.resources import (
     DeclaredFigureResource,
     DomainResource,
     IndicatorResource,
+    IndicatorRuleResource,
     IndicatorValueResource,
     TaskAreaResource,
 )
@@ -27,10 +29,12 @@ SEED_FILES = [
     ("domains.csv", DomainResource),
     ("task_areas.csv", TaskAreaResource),
     ("indicators.csv", IndicatorResource),
+    ("indicator_rules.csv", IndicatorRuleResource),
     ("indicator_values.csv", IndicatorValueResource),
     ("declared_figures.csv", DeclaredFigureResource),
     ("project_groups.csv", ProjectGroupResource),
     ("investment_rows.csv", InvestmentRowResource),
+    ("plan_goals.csv", PlanGoalResource),
 ]
 
 
@@ -82,4 +86,5 @@ def seed_load(directory: Path = FIXTURES_DIR) -> SeedReport:
         reports.append(FileReport(name, totals["new"], totals["update"], totals["skip"]))
     resolve = investment_rows_resolve()
     links = project_indicator_links_rebuild()
+    plan_milestones_from_table_2()
     return SeedReport(reports, resolve.changed, resolve.unresolved, links)

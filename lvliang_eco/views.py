@@ -6,6 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from counties.models import CITY_CODE
+from indicators.compliance import compliance, years_with_values
 from indicators.selectors import domains, indicator_lines
 from projects.models import ProjectGroup
 from projects.selectors import investment_summary
@@ -36,7 +38,17 @@ def overview(request: HttpRequest) -> HttpResponse:
             }
         )
     top = [line for section in sections for line in section["indicators"]]
+    years = years_with_values()
+    year = _chosen_year(request, years)
+    results = compliance(year=year) if year else None
     context = {
+        "years": years,
+        "year": year,
+        "compliance": results,
+        "city_result": next((a for a in results.areas if a.area.code == CITY_CODE), None)
+        if results
+        else None,
+        "county_results": [a for a in results.areas if not a.area.is_city] if results else [],
         "sections": sections,
         "summary": summary,
         "indicator_count": len(top),
@@ -44,3 +56,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         "group_count": len(groups),
     }
     return render(request, "lvliang_eco/overview.html", context)
+
+
+def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
+    """The year asked for in `?year=`, if it has data; else the latest year with data."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and int(raw) in years:
+        return int(raw)
+    return years[-1] if years else None

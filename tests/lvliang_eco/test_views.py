@@ -65,7 +65,7 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(
 ):
     client = logged_in(bureau_user)
     client.get("/")
-    with django_assert_max_num_queries(20) as first:
+    with django_assert_max_num_queries(30) as first:
         client.get("/")
     group = ProjectGroup.objects.create(
         domain=ProjectGroup.objects.first().domain, order=99, number="99", name="新增工程"

@@ -1,0 +1,360 @@
+"""Assessing an area's value against a rule, and its progress toward a target.
+
+Plain functions over plain values (no ORM): given a rule (see rules.py), the area's value for
+the year and the previous year's, `assess` returns a status and the reason in Chinese. Where the
+rule cannot decide and a person's judgement is recorded, the status is that judgement, marked as
+a judgement (basis "judgement"), never passed off as a computation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .rules import OPERATORS, Rule
+
+MET = "met"
+NOT_MET = "not_met"
+NO_DATA = "no_data"
+NEEDS_REVIEW = "needs_review"
+
+STATUS_LABELS = {MET: "达标", NOT_MET: "未达标", NO_DATA: "无数据", NEEDS_REVIEW: "待核定"}
+JUDGEMENT_LABELS = {MET: "已达标", NOT_MET: "未达标"}
+
+COMPUTED = "computed"
+JUDGEMENT = "judgement"
+NONE = "none"
+
+TASK_DONE = {"完成", "已完成", "是"}
+TASK_NOT_DONE = {"未完成", "否"}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One reported value: its text, the number read from it (`low`..`high` when the text is a
+    bound such as `≥60`), a state wording, a yes/no, and any recorded judgement."""
+
+    text: str = ""
+    number: Decimal | None = None
+    comparator: str = ""  # ">=" when the text was `≥60`: the true value is at least `number`
+    state: str = ""
+    flag: bool | None = None
+    judgement: str = ""  # met / not_met / "" — a person's recorded judgement
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.number is None
+            and not self.state
+            and self.flag is None
+            and not _reported(self.text)
+        )
+
+
+def _reported(text: str) -> bool:
+    return text.strip() not in {"", "/", "--", "-", "—"}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    reason: str
+    basis: str = COMPUTED
+    computed: str = ""  # what the rule alone gave, when a judgement replaced it
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _compare(left: Decimal, op: str, right: Decimal) -> bool:
+    return {
+        ">=": left >= right,
+        "<=": left <= right,
+        ">": left > right,
+        "<": left < right,
+        "==": left == right,
+    }[op]
+
+
+def _threshold(rule: Rule, current: Observation) -> tuple[str, str]:
+    if current.number is None:
+        return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的数值"
+    op, bar = rule["op"], Decimal(rule["value"])
+    sign = OPERATORS[op]
+    value = current.number
+    if current.comparator:
+        # A bound such as `≥60`: decided only when every value it allows falls on one side.
+        bound = f"{OPERATORS[current.comparator]}{_fmt(value)}"
+        at_least = current.comparator in {">=", ">"}
+        if at_least and op in {">=", ">"} and _compare(value, op, bar):
+            return MET, f"{bound}，满足{sign}{_fmt(bar)}"
+        if not at_least and op in {"<=", "<"} and _compare(value, op, bar):
+            return MET, f"{bound}，满足{sign}{_fmt(bar)}"
+        if at_least and op in {"<=", "<"} and not _compare(value, op, bar):
+            return NOT_MET, f"{bound}，不满足{sign}{_fmt(bar)}"
+        return NEEDS_REVIEW, f"上报值为“{bound}”，无法确定是否{sign}{_fmt(bar)}"
+    if _compare(value, op, bar):
+        return MET, f"{_fmt(value)} {sign} {_fmt(bar)}"
+    negated = {">=": "<", "<=": ">", ">": "≤", "<": "≥", "==": "≠"}[op]
+    return NOT_MET, f"{_fmt(value)} {OPERATORS.get(negated, negated)} {_fmt(bar)}"
+
+
+def _state(rule: Rule, current: Observation) -> tuple[str, str]:
+    accepted = rule["accepted"]
+    wanted = "或".join(f"“{a}”" for a in accepted)
+    if current.state:
+        if current.state in accepted:
+            return MET, f"上报为“{current.state}”"
+        return NOT_MET, f"上报为“{current.state}”，要求{wanted}"
+    if current.flag is True:
+        return MET, f"上报已达到{wanted}"
+    if current.flag is False:
+        return NOT_MET, f"上报未达到{wanted}"
+    return NEEDS_REVIEW, f"须上报状态（要求{wanted}）"
+
+
+def _task(rule: Rule, current: Observation) -> tuple[str, str]:
+    task = rule["task"]
+    if current.flag is True or current.state in TASK_DONE or current.state == task:
+        return MET, f"上报已{task}"
+    if current.flag is False or current.state in TASK_NOT_DONE:
+        return NOT_MET, f"上报未{task}"
+    return NEEDS_REVIEW, f"须上报是否{task}"
+
+
+def _trend(rule: Rule, current: Observation, previous: Observation | None) -> tuple[str, str]:
+    if current.number is None:
+        return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的数值，无法判断趋势"
+    if previous is None or previous.number is None:
+        return NEEDS_REVIEW, "无上年数据，无法判断趋势"
+    now, before = current.number, previous.number
+    arrow = f"较上年 {_fmt(before)} → {_fmt(now)}"
+    better = now > before if rule["direction"] == "up" else now < before
+    if better:
+        return MET, f"{arrow}，持续改善"
+    if now == before:
+        if rule["strict"]:
+            return NOT_MET, f"{arrow}，持平，要求持续改善"
+        return MET, f"{arrow}，保持稳定"
+    return NOT_MET, f"{arrow}，较上年变差"
+
+
+def _change(rule: Rule, current: Observation, previous: Observation | None) -> tuple[str, str]:
+    if current.number is None:
+        return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的数值"
+    if previous is None or previous.number is None:
+        return NEEDS_REVIEW, "无上年数据，无法计算变化幅度"
+    delta = current.number - previous.number
+    bar = Decimal(rule["value"])
+    sign = OPERATORS[rule["op"]]
+    text = f"较上年 {_fmt(previous.number)} → {_fmt(current.number)}，变化 {_fmt(delta)}"
+    if _compare(delta, rule["op"], bar):
+        return MET, f"{text}，满足{sign}{_fmt(bar)}"
+    return NOT_MET, f"{text}，未达到{sign}{_fmt(bar)}"
+
+
+def _combine(results: list[tuple[str, str]], *, any_of: bool) -> tuple[str, str]:
+    statuses = [status for status, _ in results]
+    reason = "；".join(reason for _, reason in results)
+    if any_of:
+        if MET in statuses:
+            return MET, next(r for s, r in results if s == MET)
+        if NEEDS_REVIEW in statuses:
+            return NEEDS_REVIEW, reason
+        return NOT_MET, reason
+    if NOT_MET in statuses:
+        return NOT_MET, reason
+    if NEEDS_REVIEW in statuses:
+        return NEEDS_REVIEW, reason
+    return MET, reason
+
+
+def _evaluate(rule: Rule, current: Observation, previous: Observation | None) -> tuple[str, str]:
+    kind = rule["kind"]
+    if kind == "threshold":
+        return _threshold(rule, current)
+    if kind == "state":
+        return _state(rule, current)
+    if kind == "task":
+        return _task(rule, current)
+    if kind == "trend":
+        return _trend(rule, current, previous)
+    if kind == "change":
+        return _change(rule, current, previous)
+    if kind in {"all", "any"}:
+        parts = [_evaluate(part, current, previous) for part in rule["rules"]]
+        return _combine(parts, any_of=kind == "any")
+    if kind == "conditional":
+        if current.number is None:
+            return NEEDS_REVIEW, f"“{_short(current.text)}”中没有数值，无法确定适用的条件"
+        for branch in rule["branches"]:
+            when = branch["when"]
+            if _compare(current.number, when["op"], Decimal(when["value"])):
+                status, reason = _evaluate(branch["rule"], current, previous)
+                condition = f"本年值{_fmt(current.number)}{OPERATORS[when['op']]}{when['value']}"
+                return status, f"{condition}：{reason}"
+        return NEEDS_REVIEW, "没有适用的条件"
+    return NEEDS_REVIEW, "规则须由子指标判断"
+
+
+def assess(
+    rule: Rule | None, current: Observation | None, previous: Observation | None = None
+) -> Assessment:
+    """Status of one value against one rule. A recorded judgement replaces a status the rule
+    cannot decide (needs review), and is marked as such."""
+    if current is None or current.is_empty:
+        return Assessment(NO_DATA, "未上报", NONE)
+    if not rule:
+        status, reason = NEEDS_REVIEW, "未设定判定规则"
+    else:
+        status, reason = _evaluate(rule, current, previous)
+    if status == NEEDS_REVIEW and current.judgement in JUDGEMENT_LABELS:
+        return Assessment(
+            current.judgement,
+            f"规则无法自动判断（{reason}），采用记录的判断“{JUDGEMENT_LABELS[current.judgement]}”",
+            JUDGEMENT,
+            computed=NEEDS_REVIEW,
+        )
+    return Assessment(status, reason, COMPUTED)
+
+
+def assess_composite(parts: list[tuple[str, Assessment]]) -> Assessment:
+    """An indicator made of sub-indicators is met when every sub-indicator is met."""
+    if not parts:
+        return Assessment(NO_DATA, "没有子指标", NONE)
+    statuses = [a.status for _, a in parts]
+    basis = JUDGEMENT if any(a.basis == JUDGEMENT for _, a in parts) else COMPUTED
+    if all(s == NO_DATA for s in statuses):
+        return Assessment(NO_DATA, "各子指标均未上报", NONE)
+
+    def names(status: str) -> str:
+        return "、".join(name for name, a in parts if a.status == status)
+
+    if NOT_MET in statuses:
+        return Assessment(NOT_MET, f"子指标未达标：{names(NOT_MET)}", basis)
+    if NO_DATA in statuses:
+        return Assessment(NO_DATA, f"子指标未上报：{names(NO_DATA)}", basis)
+    if NEEDS_REVIEW in statuses:
+        return Assessment(NEEDS_REVIEW, f"子指标待核定：{names(NEEDS_REVIEW)}", basis)
+    return Assessment(MET, "各子指标均达标", basis)
+
+
+def agrees(assessment: Assessment, recorded: str) -> bool | None:
+    """Whether a computed status matches the recorded judgement; None when either is missing
+    or the status itself is the judgement."""
+    if recorded not in JUDGEMENT_LABELS or assessment.basis != COMPUTED:
+        return None
+    if assessment.status not in {MET, NOT_MET}:
+        return None
+    return assessment.status == recorded
+
+
+def _short(text: str, size: int = 20) -> str:
+    flat = text.replace("\n", "")
+    return flat if len(flat) <= size else flat[:size] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress toward a target: the compound-growth method documented by the Open SDG platform
+# (sdg-build ProgressMeasure, "methodology 2"): the observed compound annual growth rate since
+# the base year, divided by the rate required to reach the target in the target year.
+
+TARGET_ACHIEVED = "target_achieved"
+ON_TRACK = "on_track"
+ACCELERATION_NEEDED = "acceleration_needed"
+LIMITED_PROGRESS = "limited_progress"
+DETERIORATION = "deterioration"
+NOT_ASSESSABLE = "not_assessable"
+
+PROGRESS_LABELS = {
+    TARGET_ACHIEVED: "已达到目标",
+    ON_TRACK: "按期可达",
+    ACCELERATION_NEEDED: "需加快进度",
+    LIMITED_PROGRESS: "进展有限",
+    DETERIORATION: "退步",
+    NOT_ASSESSABLE: "无法评估",
+}
+DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str
+    reason: str
+    gap: Decimal | None = None  # target minus latest value, in the indicator's unit
+    ratio: float | None = None  # observed / required growth
+    details: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return PROGRESS_LABELS[self.status]
+
+
+def _cagr(value: float, base: float, years: int) -> float:
+    return (value / base) ** (1 / years) - 1
+
+
+def progress(
+    series: list[tuple[int, Decimal]],
+    *,
+    target: Decimal | None,
+    target_year: int,
+    direction: str,
+    thresholds: dict[str, float] | None = None,
+) -> Progress:
+    """Judge whether the trend of `series` (year, value) reaches `target` by `target_year`.
+    `direction` is the indicator's good direction (up: higher is better)."""
+    bands = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    if target is None:
+        return Progress(NOT_ASSESSABLE, "目标不是数值，无法计算进度")
+    points = sorted((year, value) for year, value in series if value is not None)
+    if not points:
+        return Progress(NOT_ASSESSABLE, "没有数值")
+    (base_year, base), (year, latest) = points[0], points[-1]
+    gap = target - latest
+    achieved = latest >= target if direction == "up" else latest <= target
+    if achieved:
+        return Progress(
+            TARGET_ACHIEVED, f"最新值{_fmt(latest)}（{year}年）已达到目标{_fmt(target)}", gap
+        )
+    if year == base_year:
+        return Progress(NOT_ASSESSABLE, "只有一年的数值，无法判断趋势", gap)
+    if base == 0 or (base > 0) != (latest > 0) or (target > 0) != (base > 0):
+        return Progress(NOT_ASSESSABLE, "基准值为零或数值正负号不同，复合增长法不适用", gap)
+    if target_year <= base_year:
+        return Progress(NOT_ASSESSABLE, "目标年份不晚于基准年", gap)
+    observed = _cagr(float(latest), float(base), year - base_year)
+    required = _cagr(float(target), float(base), target_year - base_year)
+    if required == 0 or math.isnan(observed) or math.isnan(required):
+        return Progress(NOT_ASSESSABLE, "所需增长率为零，无法计算比值", gap)
+    sign = 1 if base > 0 else -1
+    good = 1 if direction == "up" else -1
+    ratio = sign * good * observed / abs(required)
+    if ratio >= bands["high"]:
+        status = ON_TRACK
+    elif ratio >= bands["med"]:
+        status = ACCELERATION_NEEDED
+    elif ratio >= bands["low"]:
+        status = LIMITED_PROGRESS
+    else:
+        status = DETERIORATION
+    reason = (
+        f"{base_year}年{_fmt(base)} → {year}年{_fmt(latest)}，年均增长{observed:.2%}；"
+        f"{target_year}年达到{_fmt(target)}需年均{required:.2%}，比值{ratio:.2f}"
+    )
+    details = {
+        "base_year": base_year,
+        "base": base,
+        "year": year,
+        "latest": latest,
+        "observed_growth": observed,
+        "required_growth": required,
+    }
+    return Progress(status, reason, gap, ratio, details)

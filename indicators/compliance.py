@@ -1,0 +1,288 @@
+"""Compliance of the city and its counties with every indicator, year by year.
+
+Reads for pages and commands: loads everything one computation needs in a fixed number of
+queries, whatever the number of areas, indicators or years, and applies the pure rule engine
+(assessment.py) to it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from counties.models import CITY_CODE, Area, Milestone, PlanGoal
+
+from .assessment import (
+    MET,
+    NEEDS_REVIEW,
+    NO_DATA,
+    NOT_MET,
+    Assessment,
+    Observation,
+    Progress,
+    agrees,
+    assess,
+    assess_composite,
+    progress,
+)
+from .models import ConstructionStandardRule, Indicator, IndicatorValue, StandardOverride
+from .parsing import parse_value_text
+from .rules import describe_rule, threshold_target
+
+
+def observation(value: IndicatorValue | None) -> Observation | None:
+    if value is None:
+        return None
+    parsed = parse_value_text(value.value_text)
+    return Observation(
+        text=value.value_text,
+        number=value.number,
+        comparator=parsed.comparator,
+        state=value.state,
+        flag=value.flag,
+        judgement=value.judgement,
+    )
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    assessment: Assessment
+    value: IndicatorValue | None
+    rule: dict | None
+    standard: str
+    override: StandardOverride | None = None
+    agrees: bool | None = None
+    progress: dict[int, Progress] = field(default_factory=dict)
+    subs: list[IndicatorResult] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status
+
+    @property
+    def rule_description(self) -> str:
+        if self.subs:
+            shared = f"（各子指标：{describe_rule(self.rule)}）" if self.rule else ""
+            return "各子指标均达标" + shared
+        return describe_rule(self.rule)
+
+
+@dataclass
+class AreaResult:
+    area: Area
+    year: int
+    indicators: list[IndicatorResult]
+    summary: dict[str, int]
+    reaches_standard: bool
+
+    def all_results(self) -> list[IndicatorResult]:
+        return [r for top in self.indicators for r in [top, *top.subs]]
+
+    def disagreements(self) -> list[IndicatorResult]:
+        """Where a computed status contradicts the recorded judgement."""
+        return [r for r in self.all_results() if r.agrees is False]
+
+    def judged(self) -> list[IndicatorResult]:
+        """Where the rule could not decide and the recorded judgement was used."""
+        return [r for r in self.all_results() if r.assessment.basis == "judgement" and not r.subs]
+
+
+@dataclass
+class Compliance:
+    year: int
+    rule: ConstructionStandardRule
+    areas: list[AreaResult]
+    goals: dict
+
+
+class _Data:
+    """Everything the computation reads, in one query per table."""
+
+    def __init__(self, *, last_year: int) -> None:
+        self.areas = list(Area.objects.order_by("order"))
+        self.indicators = list(Indicator.objects.order_by("order"))
+        self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
+        self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
+        for value in IndicatorValue.objects.filter(year__lte=last_year).order_by("year"):
+            self.values[(value.area_id, value.year)][value.indicator_id] = value
+            if value.number is not None:
+                self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
+        self.overrides = {(o.area_id, o.indicator_id): o for o in StandardOverride.objects.all()}
+        self.rule = ConstructionStandardRule.objects.first() or ConstructionStandardRule()
+        kinds = list(PlanGoal.Kind)
+        self.goals = sorted(PlanGoal.objects.all(), key=lambda g: (g.year, kinds.index(g.kind)))
+        self.milestones = list(Milestone.objects.all())
+        self.subs: dict[int, list[Indicator]] = defaultdict(list)
+        for indicator in self.indicators:
+            if indicator.parent_id:
+                self.subs[indicator.parent_id].append(indicator)
+
+    def series(self, area: Area, indicator: Indicator, last_year: int) -> list[tuple[int, Decimal]]:
+        return [(y, n) for y, n in self._series[(area.pk, indicator.pk)] if y <= last_year]
+
+
+def _thresholds() -> dict[str, float]:
+    return getattr(settings, "PROGRESS_THRESHOLDS", {})
+
+
+def _indicator_result(
+    data: _Data, area: Area, year: int, indicator: Indicator, parent_rule: dict | None
+) -> IndicatorResult:
+    override = data.overrides.get((area.pk, indicator.pk))
+    rule = override.rule if override else (indicator.standard_rule or parent_rule)
+    standard = override.standard if override else (indicator.standard or "")
+    subs = [
+        _indicator_result(data, area, year, sub, rule) for sub in data.subs.get(indicator.pk, [])
+    ]
+    value = data.values.get((area.pk, year), {}).get(indicator.pk)
+    if subs:
+        assessment = assess_composite([(s.indicator.display_name, s.assessment) for s in subs])
+    else:
+        previous = data.values.get((area.pk, year - 1), {}).get(indicator.pk)
+        assessment = assess(rule, observation(value), observation(previous))
+    result = IndicatorResult(
+        indicator=indicator,
+        assessment=assessment,
+        value=value,
+        rule=rule,
+        standard=standard,
+        override=override,
+        agrees=agrees(assessment, value.judgement) if value else None,
+        subs=subs,
+    )
+    if not subs:
+        series = data.series(area, indicator, year)
+        for target_year, target_rule in (
+            (2025, indicator.target_2025_rule),
+            (2030, indicator.target_2030_rule),
+        ):
+            bar = threshold_target(target_rule)
+            if bar:
+                result.progress[target_year] = progress(
+                    series,
+                    target=bar[1],
+                    target_year=target_year,
+                    direction="down" if bar[0] in {"<=", "<"} else "up",
+                    thresholds=_thresholds(),
+                )
+    return result
+
+
+def _area_result(data: _Data, area: Area, year: int) -> AreaResult:
+    results = [
+        _indicator_result(data, area, year, indicator, None)
+        for indicator in data.indicators
+        if indicator.parent_id is None
+    ]
+    summary = {MET: 0, NOT_MET: 0, NO_DATA: 0, NEEDS_REVIEW: 0}
+    binding_met = binding_total = reference_met = reference_total = 0
+    for result in results:
+        summary[result.status] += 1
+        met = result.status == MET
+        if result.indicator.is_binding:
+            binding_total += 1
+            binding_met += met
+        else:
+            reference_total += 1
+            reference_met += met
+    summary.update(
+        binding_met=binding_met,
+        binding_total=binding_total,
+        reference_met=reference_met,
+        reference_total=reference_total,
+    )
+    share = data.rule.reference_min_share
+    reaches = (
+        binding_total > 0
+        and binding_met == binding_total
+        and reference_total > 0
+        and Decimal(reference_met) >= share * reference_total
+    )
+    return AreaResult(area, year, results, summary, reaches)
+
+
+def _required(share: Decimal, total: int) -> int:
+    # "30%以上的县" of 13 counties: 3.9 → 4 counties.
+    return math.ceil(share * total - Decimal("1e-9"))
+
+
+def _goals(data: _Data, year: int, counties: list[AreaResult], city: AreaResult | None) -> dict:
+    total = len(counties)
+    reaching = [r.area for r in counties if r.reaches_standard]
+    year_end = f"{year}-12-31"
+    done: dict[str, list[Area]] = defaultdict(list)
+    planned: dict[str, dict[str, int | None]] = defaultdict(dict)
+    by_area = {a.pk: a for a in data.areas}
+    for milestone in data.milestones:
+        area = by_area[milestone.area_id]
+        if area.is_city:
+            continue
+        planned[milestone.kind][area.code] = milestone.planned_year
+        if milestone.achieved_on and milestone.achieved_on.isoformat() <= year_end:
+            done[milestone.kind].append(area)
+    current = {
+        PlanGoal.Kind.STANDARD_REACHED: len(reaching),
+        PlanGoal.Kind.CREATION_COMPLETED: len(done[Milestone.Kind.CREATION_COMPLETED]),
+        PlanGoal.Kind.PLAN_PUBLISHED: len(done[Milestone.Kind.PLAN_PUBLISHED]),
+        PlanGoal.Kind.CITY_STANDARD: int(bool(city and city.reaches_standard)),
+    }
+    targets = []
+    for goal in data.goals:
+        required = 1 if goal.kind == PlanGoal.Kind.CITY_STANDARD else _required(goal.share, total)
+        targets.append(
+            {
+                "year": goal.year,
+                "kind": goal.kind,
+                "label": goal.get_kind_display(),
+                "share": goal.share,
+                "required": required,
+                "current": current[goal.kind],
+                "met": current[goal.kind] >= required,
+                "quote": goal.quote,
+            }
+        )
+    return {
+        "year": year,
+        "counties_total": total,
+        "reaching_standard": {
+            "count": len(reaching),
+            "codes": [a.code for a in reaching],
+            "names": [a.name for a in reaching],
+            "share": Decimal(len(reaching)) / total if total else Decimal("0"),
+        },
+        "named": [a.name for a in done[Milestone.Kind.CREATION_COMPLETED]],
+        "plans_published": [a.name for a in done[Milestone.Kind.PLAN_PUBLISHED]],
+        "plans_planned_by_2025": sum(
+            1 for y in planned[Milestone.Kind.PLAN_PUBLISHED].values() if y and y <= 2025
+        ),
+        "targets": targets,
+    }
+
+
+def compliance_years(
+    *, years: list[int], area_codes: list[str] | None = None
+) -> dict[int, Compliance]:
+    """Results of the requested areas (all when None) for each year, with the plan-goal counts
+    of the counties for that year: one read of each table whatever the number of years."""
+    data = _Data(last_year=max(years))
+    output = {}
+    for year in years:
+        every = {a.code: _area_result(data, a, year) for a in data.areas}
+        counties = [every[a.code] for a in data.areas if not a.is_city]
+        goals = _goals(data, year, counties, every.get(CITY_CODE))
+        wanted = [every[a.code] for a in data.areas if area_codes is None or a.code in area_codes]
+        output[year] = Compliance(year, data.rule, wanted, goals)
+    return output
+
+
+def compliance(*, year: int, area_codes: list[str] | None = None) -> Compliance:
+    return compliance_years(years=[year], area_codes=area_codes)[year]
+
+
+def years_with_values() -> list[int]:
+    return sorted(set(IndicatorValue.objects.values_list("year", flat=True).distinct()))

@@ -1,0 +1,267 @@
+"""Demo county data: plausible values for the 13 counties (and the city's later years), so that
+a newcomer sees live results. Every row is marked as demo and `demo_clear` removes exactly those.
+
+Profiles decide who complies: a few counties reach the construction standard, some miss one
+binding indicator, some are weak and leave gaps. Values are generated to satisfy or miss each
+indicator's own rule, so the rule engine, not this file, decides every status.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from counties.models import CITY_CODE, Area, Milestone
+from indicators.models import Indicator, IndicatorValue, StandardOverride
+from indicators.parsing import parse_value_text
+
+YEARS = (2022, 2023, 2024)
+SEED = 20250101
+
+# county code → (profile per year): strong reaches the standard, close misses one binding
+# indicator, weak misses several and leaves gaps.
+PROFILES: dict[str, tuple[str, str, str]] = {
+    "141122": ("close", "strong", "strong"),  # 交城县
+    "141181": ("strong", "strong", "strong"),  # 孝义市
+    "141182": ("close", "close", "strong"),  # 汾阳市
+    "141127": ("weak", "close", "strong"),  # 岚县
+    "141121": ("weak", "close", "close"),  # 文水县
+    "141102": ("close", "close", "close"),  # 离石区
+    "141128": ("weak", "weak", "close"),  # 方山县
+    "141129": ("weak", "close", "close"),  # 中阳县
+    "141123": ("weak", "weak", "weak"),  # 兴县
+    "141124": ("weak", "weak", "weak"),  # 临县
+    "141125": ("weak", "weak", "close"),  # 柳林县
+    "141126": ("weak", "weak", "weak"),  # 石楼县
+    "141130": ("weak", "weak", "weak"),  # 交口县
+    CITY_CODE: ("seed", "close", "close"),  # 2022 is the plan's own data
+}
+# Base levels of indicators whose rule is a trend only, by unit.
+LEVELS = {"吨标准煤/万元": (1.0, 2.4), "立方米/万元": (20, 60), "吨/万元": (3, 6), "千克": (5, 15)}
+
+
+@dataclass
+class DemoReport:
+    values: int
+    milestones: int
+    overrides: int
+
+
+def demo_exists() -> bool:
+    return (
+        IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).exists()
+        or Milestone.objects.filter(source=Milestone.Source.DEMO).exists()
+        or Milestone.objects.filter(achieved_is_demo=True).exists()
+        or StandardOverride.objects.filter(is_demo=True).exists()
+    )
+
+
+@transaction.atomic
+def demo_clear() -> DemoReport:
+    values, _ = IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).delete()
+    milestones, _ = Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
+    milestones += Milestone.objects.filter(achieved_is_demo=True).update(
+        achieved_on=None, achieved_is_demo=False
+    )
+    overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
+    return DemoReport(values, milestones, overrides)
+
+
+def _leaves(indicators: list[Indicator]) -> list[tuple[Indicator, dict | None]]:
+    """Indicators that take a value (no sub-indicators), each with the rule that applies."""
+    by_id = {i.pk: i for i in indicators}
+    parents = {i.parent_id for i in indicators if i.parent_id}
+    leaves = []
+    for indicator in indicators:
+        if indicator.pk in parents:
+            continue
+        parent = by_id.get(indicator.parent_id)
+        leaves.append(
+            (indicator, indicator.standard_rule or (parent.standard_rule if parent else None))
+        )
+    return leaves
+
+
+def _kinds(rule: dict | None) -> set[str]:
+    if not rule:
+        return set()
+    if rule["kind"] in {"all", "any"}:
+        return set().union(*(_kinds(part) for part in rule["rules"]))
+    return {rule["kind"]}
+
+
+def _first(rule: dict, kind: str) -> dict | None:
+    if rule["kind"] == kind:
+        return rule
+    for part in rule.get("rules", []):
+        found = _first(part, kind)
+        if found:
+            return found
+    return None
+
+
+class _Generator:
+    def __init__(self) -> None:
+        self.random = random.Random(SEED)
+        self.levels: dict[tuple[int, int], float] = {}
+
+    def should_meet(
+        self, profile: str, binding: bool, miss: set[int], indicator: Indicator
+    ) -> bool:
+        if profile == "strong":
+            return binding or self.random.random() < 0.93
+        if profile == "close":
+            return indicator.pk not in miss and (binding or self.random.random() < 0.88)
+        return self.random.random() < (0.75 if binding else 0.6)
+
+    def value(self, area: Area, year: int, indicator: Indicator, rule: dict, meet: bool) -> dict:
+        kinds = _kinds(rule)
+        fields: dict = {"value_text": "", "flag": None, "judgement": ""}
+        if "conditional" in kinds:
+            return self._level(
+                area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields
+            )
+        if "threshold" in kinds:
+            bar_rule = _first(rule, "threshold")
+            bar = float(bar_rule["value"])
+            if bar_rule["op"] in {">=", ">"}:
+                top = 100.0 if indicator.unit == "%" else bar * 1.4
+                number = (
+                    self.random.uniform(bar, max(top, bar))
+                    if meet
+                    else bar * self.random.uniform(0.7, 0.97)
+                )
+                if bar >= 100 and meet:
+                    number = 100.0
+            else:
+                number = (
+                    bar * self.random.uniform(0.6, 1.0)
+                    if meet
+                    else bar * self.random.uniform(1.03, 1.3)
+                )
+            fields["value_text"] = f"{number:.2f}".rstrip("0").rstrip(".")
+            return fields
+        if "trend" in kinds:
+            self._level(area, year, indicator, meet, step=(0.01, 0.05), start=None, fields=fields)
+            if "task" in kinds:
+                fields["flag"] = True if meet or self.random.random() < 0.5 else False
+            return fields
+        if "state" in kinds:
+            accepted = _first(rule, "state")["accepted"][0]
+            fields["value_text"] = accepted if meet else "尚未" + accepted
+            return fields
+        if "task" in kinds:
+            fields["flag"] = meet
+            fields["value_text"] = "是" if meet else "否"
+            return fields
+        return fields
+
+    def _level(self, area, year, indicator, meet, *, step, start, fields) -> dict:
+        key = (area.pk, indicator.pk)
+        if key not in self.levels:
+            low, high = start or LEVELS.get(indicator.unit, (40, 90))
+            self.levels[key] = self.random.uniform(low, high)
+        else:
+            up = indicator.good_direction == Indicator.Direction.UP
+            level = self.levels[key]
+            if start:  # conditional 26: a rise in points
+                change = self.random.uniform(*step) if meet else self.random.uniform(0, 1.5)
+                self.levels[key] = min(level + change, 99)
+            else:
+                change = level * self.random.uniform(*step)
+                better = level + change if up else level - change
+                worse = level - change if up else level + change
+                self.levels[key] = better if meet else worse
+            if indicator.unit == "%":
+                self.levels[key] = min(self.levels[key], 100)
+        fields["value_text"] = f"{self.levels[key]:.2f}"
+        if year == YEARS[0] and not start:
+            # No 2021 value to compare with: the county records its own judgement, which the
+            # engine shows as a judgement.
+            fields["judgement"] = (
+                IndicatorValue.Judgement.MET if meet else IndicatorValue.Judgement.NOT_MET
+            )
+        if year == YEARS[0] and start:
+            fields["judgement"] = (
+                IndicatorValue.Judgement.MET if meet else IndicatorValue.Judgement.NOT_MET
+            )
+        return fields
+
+
+@transaction.atomic
+def demo_load() -> DemoReport:
+    """Replace any demo rows with a fresh, deterministic set."""
+    demo_clear()
+    generator = _Generator()
+    indicators = list(Indicator.objects.select_related("parent").order_by("order"))
+    leaves = _leaves(indicators)
+    binding_leaves = [i for i, _ in leaves if i.is_binding]
+    areas = {a.code: a for a in Area.objects.all()}
+    rows = []
+    for code, profiles in PROFILES.items():
+        area = areas[code]
+        miss = {generator.random.choice(binding_leaves).pk}
+        for year, profile in zip(YEARS, profiles, strict=True):
+            if profile == "seed":
+                continue
+            for indicator, rule in leaves:
+                if profile == "weak" and generator.random.random() < 0.08:
+                    continue  # a gap: nothing reported
+                meet = generator.should_meet(profile, indicator.is_binding, miss, indicator)
+                fields = generator.value(area, year, indicator, rule, meet)
+                parsed = parse_value_text(fields["value_text"])
+                rows.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        area=area,
+                        year=year,
+                        value_text=fields["value_text"],
+                        number=parsed.number,
+                        state=parsed.state,
+                        flag=fields["flag"],
+                        judgement=fields["judgement"],
+                        source=IndicatorValue.Source.DEMO,
+                        source_detail="演示数据（load_demo 生成）",
+                    )
+                )
+    IndicatorValue.objects.bulk_create(rows)
+
+    milestones = 0
+    for milestone in Milestone.objects.filter(
+        kind=Milestone.Kind.PLAN_PUBLISHED, planned_year__lte=2024
+    ):
+        milestone.achieved_on = date(milestone.planned_year, 6 + milestone.area.order % 6, 15)
+        milestone.achieved_is_demo = True
+        milestone.save(update_fields=["achieved_on", "achieved_is_demo"])
+        milestones += 1
+    for code, kind, day in [
+        ("141181", Milestone.Kind.STANDARD_REACHED, date(2023, 12, 20)),
+        ("141122", Milestone.Kind.STANDARD_REACHED, date(2024, 12, 18)),
+        ("141181", Milestone.Kind.CREATION_COMPLETED, date(2024, 11, 8)),
+    ]:
+        Milestone.objects.create(
+            area=areas[code],
+            kind=kind,
+            achieved_on=day,
+            source=Milestone.Source.DEMO,
+            note="演示数据",
+        )
+        milestones += 1
+
+    forest = Indicator.objects.get(code="11.1")
+    overrides = 0
+    for area in areas.values():
+        if area.terrain == Area.Terrain.PLAIN:
+            StandardOverride.objects.create(
+                indicator=forest,
+                area=area,
+                standard="≥18",
+                rule={"kind": "threshold", "op": ">=", "value": "18"},
+                reason="演示：平川区按平原地区的林草覆盖率标准考核（示例，非正式依据）",
+                is_demo=True,
+            )
+            overrides += 1
+    return DemoReport(len(rows), milestones, overrides)

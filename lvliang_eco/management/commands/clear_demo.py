@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from lvliang_eco.demo import demo_clear
+
+
+class Command(BaseCommand):
+    help = "清除全部演示数据（只删除标记为演示的记录）"
+
+    def handle(self, *args, **options) -> None:
+        report = demo_clear()
+        self.stdout.write(
+            f"已清除演示数据：指标值 {report.values} 条，创建进程 {report.milestones} 条，"
+            f"地区指标值 {report.overrides} 条。"
+        )
