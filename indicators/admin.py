@@ -1,14 +1,29 @@
 from django.contrib import admin
+from django.db.models import Q
 from import_export.admin import ImportExportModelAdmin
 
-from .models import DeclaredFigure, Domain, Indicator, IndicatorValue, TaskArea
+from .models import (
+    ConstructionStandardRule,
+    DeclaredFigure,
+    Domain,
+    Indicator,
+    IndicatorValue,
+    StandardOverride,
+    TaskArea,
+)
 from .resources import (
+    ConstructionStandardRuleResource,
     DeclaredFigureResource,
     DomainResource,
     IndicatorResource,
+    IndicatorRuleResource,
     IndicatorValueResource,
+    StandardOverrideResource,
     TaskAreaResource,
 )
+from .rules import describe_rule
+
+RULE_FIELDS = ("standard_rule", "target_2025_rule", "target_2030_rule")
 
 
 @admin.register(Domain)
@@ -38,15 +53,48 @@ class BindingFilter(admin.SimpleListFilter):
             prefix = "" if queryset.model is Indicator else "indicator__"
             own = {f"{prefix}attribute": self.value()}
             inherited = {f"{prefix}parent__attribute": self.value()}
-            from django.db.models import Q
-
             return queryset.filter(Q(**own) | Q(**inherited))
         return queryset
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(ImportExportModelAdmin):
-    resource_classes = [IndicatorResource]
+    resource_classes = [IndicatorResource, IndicatorRuleResource]
+    readonly_fields = ("rule_summary",)
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "number",
+                    "parent",
+                    "task",
+                    "order",
+                    "name",
+                    "unit",
+                    "attribute",
+                    "note",
+                ]
+            },
+        ),
+        ("规划原文", {"fields": ["standard", "target_2025", "target_2030"]}),
+        (
+            "判定规则",
+            {
+                "fields": [
+                    "rule_summary",
+                    "good_direction",
+                    *RULE_FIELDS,
+                    "rule_note",
+                    "rule_locked",
+                ],
+                "description": "规则为 JSON，格式见 indicators/rules.py；保存时检查格式，"
+                "修改后自动标记为人工核定，重新加载规划数据不会覆盖。",
+            },
+        ),
+        ("其他", {"fields": ["benefit_aliases", "source_line"]}),
+    ]
     list_display = (
         "code",
         "short_name",
@@ -65,6 +113,18 @@ class IndicatorAdmin(ImportExportModelAdmin):
     def short_name(self, obj: Indicator) -> str:
         return obj.display_name
 
+    @admin.display(description="当前规则（中文）")
+    def rule_summary(self, obj: Indicator) -> str:
+        return (
+            f"指标值：{describe_rule(obj.standard_rule)}；2025年：{describe_rule(obj.target_2025_rule)}；"
+            f"2030年：{describe_rule(obj.target_2030_rule)}"
+        )
+
+    def save_model(self, request, obj: Indicator, form, change: bool) -> None:
+        if change and set(RULE_FIELDS) & set(form.changed_data):
+            obj.rule_locked = True
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ImportExportModelAdmin):
@@ -81,3 +141,30 @@ class DeclaredFigureAdmin(ImportExportModelAdmin):
     resource_classes = [DeclaredFigureResource]
     list_display = ("key", "value", "unit", "source", "quote")
     search_fields = ("key", "quote")
+
+
+@admin.register(StandardOverride)
+class StandardOverrideAdmin(ImportExportModelAdmin):
+    resource_classes = [StandardOverrideResource]
+    list_display = ("indicator", "area", "standard", "reason", "is_demo")
+    list_filter = ("area", "indicator__task__domain", "is_demo")
+    search_fields = ("indicator__name", "area__name", "reason")
+    autocomplete_fields = ("indicator",)
+
+
+@admin.register(ConstructionStandardRule)
+class ConstructionStandardRuleAdmin(ImportExportModelAdmin):
+    """One row: the rule for reaching the construction standard."""
+
+    resource_classes = [ConstructionStandardRuleResource]
+    list_display = ("description_text", "reference_min_share", "basis", "updated_at")
+
+    @admin.display(description="规则")
+    def description_text(self, obj: ConstructionStandardRule) -> str:
+        return obj.description
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

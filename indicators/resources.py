@@ -7,7 +7,15 @@ from import_export import fields, widgets
 from counties.models import Area
 from lvliang_eco.resources import BaseResource
 
-from .models import DeclaredFigure, Domain, Indicator, IndicatorValue, TaskArea
+from .models import (
+    ConstructionStandardRule,
+    DeclaredFigure,
+    Domain,
+    Indicator,
+    IndicatorValue,
+    StandardOverride,
+    TaskArea,
+)
 from .parsing import parse_judgement, parse_value_text
 from .rules import derive_rule
 
@@ -161,3 +169,26 @@ class IndicatorRuleResource(BaseResource):
         if instance.target_2030_rule is None:
             text = instance.target_2030 or (parent.target_2030 if parent else "")
             instance.target_2030_rule = derive_rule(text, direction=direction)
+
+
+class StandardOverrideResource(BaseResource):
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=widgets.ForeignKeyWidget(Indicator, "code"),
+    )
+    area = fields.Field(
+        attribute="area", column_name="area", widget=widgets.ForeignKeyWidget(Area, "code")
+    )
+    rule = fields.Field(attribute="rule", column_name="rule", widget=RuleWidget())
+
+    class Meta(BaseResource.Meta):
+        model = StandardOverride
+        import_id_fields = ("indicator", "area")
+        fields = ("indicator", "area", "standard", "rule", "reason", "is_demo")
+
+
+class ConstructionStandardRuleResource(BaseResource):
+    class Meta(BaseResource.Meta):
+        model = ConstructionStandardRule
+        fields = ("id", "reference_min_share", "basis")

@@ -42,6 +42,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -158,3 +168,12 @@ LOGGING = {
 # Staff exchange spreadsheets: Excel first, CSV for scripts.
 IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+
+# Progress toward targets, the Open SDG compound-growth method: observed growth divided by the
+# growth required to reach the target in time. ≥ high: on track; ≥ med: acceleration needed;
+# ≥ low: limited progress; below: deterioration (sdg-build ProgressMeasure defaults).
+PROGRESS_THRESHOLDS = {
+    "high": env_float("PROGRESS_THRESHOLD_HIGH", 0.95),
+    "med": env_float("PROGRESS_THRESHOLD_MED", 0.6),
+    "low": env_float("PROGRESS_THRESHOLD_LOW", 0.0),
+}

@@ -17,6 +17,10 @@ CHANGELISTS = {
     "/admin/projects/projectgroup/?q=风电": "清洁能源产业重点项目",
     "/admin/projects/investmentrow/?scope__exact=unresolved": "其他自然保护地等",
     "/admin/projects/projectindicatorlink/": "水环境质量",
+    "/admin/indicators/standardoverride/": "地区指标值",
+    "/admin/indicators/constructionstandardrule/": "参考性指标达标比例不低于80%",
+    "/admin/counties/plangoal/": "30%以上的县（市、区）",
+    "/admin/counties/milestone/?kind=plan_published": "生态文明建设规划",
 }
 
 
@@ -56,3 +60,86 @@ def test_an_admin_import_with_a_bad_cell_says_where_and_changes_nothing(bureau_u
     assert "投资概算不能为负数" in text
     after = InvestmentRow.objects.get(pk=before.pk)
     assert (after.amount_printed, after.amount) == ("392", before.amount)
+
+
+def indicator_form(indicator, **changes) -> dict:
+    import json
+
+    data = {
+        "code": indicator.code,
+        "number": indicator.number or "",
+        "parent": indicator.parent_id or "",
+        "task": indicator.task_id,
+        "order": indicator.order,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "attribute": indicator.attribute,
+        "note": indicator.note,
+        "standard": indicator.standard,
+        "target_2025": indicator.target_2025,
+        "target_2030": indicator.target_2030,
+        "good_direction": indicator.good_direction,
+        "standard_rule": json.dumps(indicator.standard_rule, ensure_ascii=False),
+        "target_2025_rule": json.dumps(indicator.target_2025_rule, ensure_ascii=False),
+        "target_2030_rule": json.dumps(indicator.target_2030_rule, ensure_ascii=False),
+        "rule_note": indicator.rule_note,
+        "benefit_aliases": indicator.benefit_aliases,
+        "source_line": indicator.source_line or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_staff_edit_a_rule_and_a_reload_keeps_it(bureau_user):
+    from indicators.models import Indicator
+    from lvliang_eco.seed import seed_load
+
+    indicator = Indicator.objects.get(code="29")
+    url = f"/admin/indicators/indicator/{indicator.pk}/change/"
+    rule = '{"kind": "threshold", "op": ">=", "value": "40"}'
+    response = logged_in(bureau_user).post(url, indicator_form(indicator, standard_rule=rule))
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.standard_rule == {"kind": "threshold", "op": ">=", "value": "40"}
+    assert indicator.rule_locked is True
+    seed_load()
+    indicator.refresh_from_db()
+    assert indicator.standard_rule["value"] == "40"
+    assert indicator.standard == "≥50"  # the printed text is untouched
+
+
+def test_a_malformed_rule_is_refused_in_chinese(bureau_user):
+    from indicators.models import Indicator
+
+    indicator = Indicator.objects.get(code="29")
+    url = f"/admin/indicators/indicator/{indicator.pk}/change/"
+    bad = '{"kind": "threshold", "op": ">=", "value": "五十"}'
+    response = logged_in(bureau_user).post(url, indicator_form(indicator, standard_rule=bad))
+    assert response.status_code == 200
+    assert "规则的 value 应为数字，实际为“五十”" in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.standard_rule["value"] == "50"
+    assert indicator.rule_locked is False
+
+
+def test_the_construction_rule_can_be_changed_but_not_added_or_deleted(bureau_user):
+    from indicators.models import ConstructionStandardRule
+
+    client = logged_in(bureau_user)
+    rule = ConstructionStandardRule.objects.get()
+    assert client.get("/admin/indicators/constructionstandardrule/add/").status_code == 403
+    assert (
+        client.get(f"/admin/indicators/constructionstandardrule/{rule.pk}/delete/").status_code
+        == 403
+    )
+    response = client.post(
+        f"/admin/indicators/constructionstandardrule/{rule.pk}/change/",
+        {"reference_min_share": "1.5", "basis": rule.basis},
+    )
+    assert "确保该值小于或等于1" in response.content.decode()
+    client.post(
+        f"/admin/indicators/constructionstandardrule/{rule.pk}/change/",
+        {"reference_min_share": "0.90", "basis": rule.basis},
+    )
+    rule.refresh_from_db()
+    assert str(rule.reference_min_share) == "0.90"

@@ -1,0 +1,104 @@
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from counties.models import Milestone
+from indicators.compliance import compliance
+from indicators.models import IndicatorValue, StandardOverride
+from tests.conftest import logged_in
+from tests.lvliang_eco.test_load_seed import snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_fills_three_years_for_every_county_marked_as_demo():
+    call_command("load_demo", stdout=StringIO())
+    demo = IndicatorValue.objects.filter(source="demo")
+    counties = set(demo.values_list("area__code", flat=True))
+    assert len(counties - {"141100"}) == 13
+    assert set(demo.values_list("year", flat=True)) == {2022, 2023, 2024}
+    assert not demo.filter(area__code="141100", year=2022).exists()  # the plan's own values
+    assert all(v.source_detail == "演示数据（load_demo 生成）" for v in demo[:50])
+
+
+def test_some_counties_reach_the_standard_and_some_do_not():
+    call_command("load_demo", stdout=StringIO())
+    for year in (2022, 2023, 2024):
+        counties = [a for a in compliance(year=year).areas if not a.area.is_city]
+        reaching = sum(a.reaches_standard for a in counties)
+        assert 0 < reaching < 13, year
+    gaps = [a for a in compliance(year=2024).areas if a.summary["no_data"]]
+    assert gaps, "weak counties leave gaps"
+
+
+def test_clear_demo_removes_exactly_the_demo_rows():
+    before = snapshot()
+    milestones = list(Milestone.objects.order_by("pk").values())
+    call_command("load_demo", stdout=StringIO())
+    assert StandardOverride.objects.filter(is_demo=True).exists()
+    out = StringIO()
+    call_command("clear_demo", stdout=out)
+    assert "已清除演示数据" in out.getvalue()
+    assert snapshot() == before
+    assert list(Milestone.objects.order_by("pk").values()) == milestones
+    assert not StandardOverride.objects.exists()
+
+
+def test_loading_twice_gives_the_same_data():
+    call_command("load_demo", stdout=StringIO())
+    first = list(
+        IndicatorValue.objects.filter(source="demo").values_list(
+            "area__code", "year", "indicator__code", "value_text", "flag"
+        )
+    )
+    call_command("load_demo", stdout=StringIO())
+    second = list(
+        IndicatorValue.objects.filter(source="demo").values_list(
+            "area__code", "year", "indicator__code", "value_text", "flag"
+        )
+    )
+    assert sorted(first) == sorted(second)
+
+
+def test_every_page_says_demo_data_is_shown(leader):
+    client = logged_in(leader)
+    assert "演示数据" not in client.get("/").content.decode()
+    call_command("load_demo", stdout=StringIO())
+    assert "当前数据含<strong>演示数据</strong>" in client.get("/").content.decode()
+    call_command("clear_demo", stdout=StringIO())
+    assert "演示数据" not in client.get("/").content.decode()
+
+
+def test_the_overview_shows_the_same_numbers_as_the_command(leader):
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("compliance", "--year", "2024", "--area", "all", stdout=out)
+    text = out.getvalue()
+    count = re.search(r"2024年达到建设标准的县（市、区）：(\d+)/13（(.*)）", text)
+    page = logged_in(leader).get("/?year=2024").content.decode()
+    assert (
+        f"达到建设标准的县（市、区）：<strong>{count.group(1)}</strong> / 13（{count.group(2)}）"
+        in page
+    )
+    data = compliance(year=2024)
+    for area in data.areas:
+        if area.area.is_city:
+            continue
+        s = area.summary
+        row = re.search(rf'<tr data-code="{area.area.code}">(.*?)</tr>', page, re.S).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        counts = [str(s[k]) for k in ("met", "not_met", "no_data", "needs_review")]
+        binding = f"{s['binding_met']}/{s['binding_total']}"
+        reference = f"{s['reference_met']}/{s['reference_total']}"
+        assert cells[1:7] == [*counts, binding, reference]
+        assert ("达到" if area.reaches_standard else "未达到") in cells[7]
+
+
+def test_the_overview_honours_the_chosen_year_and_ignores_a_bad_one(leader):
+    call_command("load_demo", stdout=StringIO())
+    client = logged_in(leader)
+    assert "2023年达标情况" in client.get("/?year=2023").content.decode()
+    assert "2024年达标情况" in client.get("/?year=1999").content.decode()
+    assert "2024年达标情况" in client.get("/?year=abc").content.decode()
