@@ -222,7 +222,7 @@ class ConstructionStandardRule(models.Model):
     basis = models.CharField(
         "依据",
         max_length=200,
-        default="默认规则：约束性指标全部达标，参考性指标达标比例不低于设定值（规划未明确，可由市局调整）",
+        default="规划未明确此规则，此为默认设定，市局可在后台调整",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

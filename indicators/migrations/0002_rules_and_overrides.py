@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference_min_share', models.DecimalField(decimal_places=2, default=Decimal('0.80'), help_text='0–1 之间，例如 0.80 表示 80%', max_digits=3, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='参考性指标达标比例下限')),
-                ('basis', models.CharField(default='默认规则：约束性指标全部达标，参考性指标达标比例不低于设定值（规划未明确，可由市局调整）', max_length=200, verbose_name='依据')),
+                ('basis', models.CharField(default='规划未明确此规则，此为默认设定，市局可在后台调整', max_length=200, verbose_name='依据')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
             ],
             options={

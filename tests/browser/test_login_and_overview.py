@@ -71,3 +71,25 @@ def test_bureau_staff_reach_the_admin_in_chinese(page):
     page.get_by_role("link", name="投资明细").first.click()
     expect(page.locator("#result_list")).to_contain_text("吕梁市")
     screenshot(page, "04-admin-investment-rows")
+
+
+def test_a_leader_reads_which_counties_reach_the_standard(page):
+    from indicators.compliance import compliance
+    from lvliang_eco.demo import demo_load
+
+    demo_load()
+    user_create(username="leader", password=PASSWORD, role=Role.LEADERSHIP)
+    page.goto("/login/")
+    log_in(page, "leader")
+    expect(page.get_by_role("status")).to_contain_text("演示数据")
+    expect(page.get_by_role("heading", name="2024年达标情况")).to_be_visible()
+    names = "、".join(compliance(year=2024).goals["reaching_standard"]["names"])
+    expect(page.locator("#county-goal")).to_contain_text(names)
+    screenshot(page, "05-overview-compliance-2024")
+
+    page.get_by_label("年份").select_option("2022")
+    expect(page.get_by_role("heading", name="2022年达标情况")).to_be_visible()
+    expect(page).to_have_url("/?year=2022")
+    expect(page.locator("#city-summary")).to_contain_text("吕梁市：达标 29 / 40 项，约束性达标 13 / 19 项")
+    page.locator("#county-table").scroll_into_view_if_needed()
+    screenshot(page, "06-overview-county-table-2022")
