@@ -90,6 +90,8 @@ def test_a_leader_reads_which_counties_reach_the_standard(page):
     page.get_by_label("年份").select_option("2022")
     expect(page.get_by_role("heading", name="2022年达标情况")).to_be_visible()
     expect(page).to_have_url("/?year=2022")
-    expect(page.locator("#city-summary")).to_contain_text("吕梁市：达标 29 / 40 项，约束性达标 13 / 19 项")
+    expect(page.locator("#city-summary")).to_contain_text(
+        "吕梁市：达标 29 / 40 项，约束性达标 13 / 19 项"
+    )
     page.locator("#county-table").scroll_into_view_if_needed()
     screenshot(page, "06-overview-county-table-2022")
