@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "counties",
     "indicators",
     "projects",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +178,11 @@ PROGRESS_THRESHOLDS = {
     "med": env_float("PROGRESS_THRESHOLD_MED", 0.6),
     "low": env_float("PROGRESS_THRESHOLD_LOW", 0.0),
 }
+
+# County uploads: a spreadsheet larger than this, or with more rows on a sheet, is refused
+# before it is read; the uncompressed size guards against zip bombs.
+SUBMISSION_MAX_UPLOAD_BYTES = env_int("SUBMISSION_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+SUBMISSION_MAX_ROWS = env_int("SUBMISSION_MAX_ROWS", 2000)
+SUBMISSION_MAX_UNCOMPRESSED_BYTES = env_int("SUBMISSION_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_UPLOAD_BYTES + 1024 * 1024

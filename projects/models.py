@@ -165,3 +165,63 @@ class ProjectIndicatorLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} → {self.indicator.code}"
+
+
+class ProjectProgress(models.Model):
+    """A county's yearly report on one investment row that covers it (shared rows are reported
+    by each county they cover)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "未开工", "未开工"
+        IN_PROGRESS = "在建", "在建"
+        COMPLETED = "已完工", "已完工"
+        CANCELLED = "已取消", "已取消"
+
+    investment_row = models.ForeignKey(
+        InvestmentRow, verbose_name="投资明细", on_delete=models.PROTECT, related_name="progress"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="project_progress"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    status = models.CharField("进展状态", max_length=4, choices=Status.choices)
+    completed_amount = models.DecimalField(
+        "累计完成投资（万元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    note = models.TextField("备注", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        "auth.User",
+        verbose_name="更新人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "项目进展"
+        verbose_name_plural = "项目进展"
+        ordering = ["area__order", "year", "investment_row"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investment_row", "area", "year"],
+                name="one_progress_per_row_area_year",
+                violation_error_message="该县该年度已有此投资明细的进展",
+            ),
+            models.CheckConstraint(
+                name="progress_amount_non_negative",
+                condition=models.Q(completed_amount__isnull=True)
+                | models.Q(completed_amount__gte=0),
+                violation_error_message="累计完成投资不能为负数",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} {self.investment_row}"

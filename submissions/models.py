@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from counties.models import Area
+
+
+class Submission(models.Model):
+    """One county's report for one year, and where it stands in the review."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "填报中"
+        SUBMITTED = "submitted", "已提交待审核"
+        APPROVED = "approved", "已审核通过（锁定）"
+        RETURNED = "returned", "已退回修改"
+
+    area = models.ForeignKey(
+        Area, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="submissions"
+    )
+    year = models.PositiveSmallIntegerField(
+        "年份", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
+    comment = models.TextField("审核意见", blank=True)
+    # Incremented by every confirmed upload or edit: a preview made on an older version cannot
+    # be confirmed (no lost update when two people upload at once).
+    version = models.PositiveIntegerField("数据版本", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "县区年度填报"
+        verbose_name_plural = "县区年度填报"
+        ordering = ["-year", "area__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="one_submission_per_area_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}{self.year}年"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class SubmissionEvent(models.Model):
+    """Every step of the review: submitted, approved, returned, reopened."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交审核"
+        APPROVE = "approve", "审核通过"
+        RETURN = "return", "退回修改"
+        REOPEN = "reopen", "重新开放"
+
+    submission = models.ForeignKey(
+        Submission, verbose_name="填报", on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    from_state = models.CharField("原状态", max_length=10, choices=Submission.State.choices)
+    to_state = models.CharField("新状态", max_length=10, choices=Submission.State.choices)
+    comment = models.TextField("意见或理由", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.get_action_display()}"
+
+
+class Upload(models.Model):
+    """An uploaded spreadsheet, kept with its outcome whatever happened to it."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        CONFIRMED = "confirmed", "已保存"
+        REJECTED = "rejected", "有错误，未保存"
+        STALE = "stale", "已过期（数据已被更新）"
+
+    submission = models.ForeignKey(
+        Submission, verbose_name="填报", on_delete=models.PROTECT, related_name="uploads"
+    )
+    file = models.FileField("原始文件", upload_to="uploads/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    confirmed_at = models.DateTimeField("保存时间", null=True, blank=True)
+    status = models.CharField("结果", max_length=10, choices=Status.choices)
+    base_version = models.PositiveIntegerField("预览时的数据版本")
+    added = models.PositiveIntegerField("新增", default=0)
+    changed = models.PositiveIntegerField("修改", default=0)
+    unchanged = models.PositiveIntegerField("未变", default=0)
+    rejected = models.PositiveIntegerField("有错误的行", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "上传记录"
+        verbose_name_plural = "上传记录"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.original_name}"
+
+
+class ValueChange(models.Model):
+    """One changed field of an indicator value or a project progress record: who, when, old →
+    new, and through which upload or edit."""
+
+    class Via(models.TextChoices):
+        UPLOAD = "upload", "上传表格"
+        ADMIN = "admin", "后台修改"
+        COMMAND = "command", "命令行导入"
+
+    area = models.ForeignKey(
+        Area, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name="指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    investment_row = models.ForeignKey(
+        "projects.InvestmentRow",
+        verbose_name="投资明细",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    field = models.CharField("字段", max_length=40)
+    old = models.TextField("原值", blank=True)
+    new = models.TextField("新值", blank=True)
+    via = models.CharField("途径", max_length=10, choices=Via.choices)
+    upload = models.ForeignKey(
+        Upload,
+        verbose_name="上传记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "修改记录"
+        verbose_name_plural = "修改记录"
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="change_is_for_a_value_or_a_progress",
+                condition=models.Q(indicator__isnull=False, investment_row__isnull=True)
+                | models.Q(indicator__isnull=True, investment_row__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} {self.field}: {self.old} → {self.new}"

@@ -1,0 +1,159 @@
+"""Reads for the submission pages and the spreadsheet."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from counties.models import Area
+from indicators.models import Indicator, IndicatorValue
+from projects.models import InvestmentRow, ProjectProgress
+
+from .catalogue import (
+    Catalogue,
+    Current,
+    IndicatorLine,
+    ProgressCurrent,
+    ProgressLine,
+    input_spec,
+)
+from .models import Submission, Upload, ValueChange
+
+
+def row_key(row: InvestmentRow) -> str:
+    return f"{row.group.domain.order}-{row.group.order}-{row.order}"
+
+
+def catalogue(area: Area, year: int) -> Catalogue:
+    """The indicator lines and the investment rows covering `area`, with what is on record for
+    `year` and the year before. A fixed number of queries."""
+    indicators = list(Indicator.objects.select_related("parent").order_by("order"))
+    parents = {i.parent_id for i in indicators if i.parent_id}
+    values: dict[tuple[int, int], IndicatorValue] = {
+        (v.year, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(area=area, year__in=[year, year - 1])
+    }
+    lines = []
+    for indicator in indicators:
+        parent = indicator.parent
+        rule = indicator.standard_rule or (parent.standard_rule if parent else None)
+        previous = values.get((year - 1, indicator.pk))
+        current = values.get((year, indicator.pk))
+        lines.append(
+            IndicatorLine(
+                code=indicator.code,
+                name=indicator.display_name,
+                unit=indicator.unit,
+                standard=(indicator.standard or (parent.standard if parent else "")).replace(
+                    "\n", " "
+                ),
+                attribute=(parent or indicator).attribute,
+                is_parent=indicator.pk in parents,
+                rule=rule,
+                spec=input_spec(rule, unit=indicator.unit, name=indicator.display_name),
+                previous=_value_text(previous),
+                previous_number=previous.number if previous else None,
+                current=Current(
+                    current.value_text, current.number, current.state, current.flag, current.note
+                )
+                if current
+                else None,
+            )
+        )
+    rows = list(
+        InvestmentRow.objects.filter(counties=area)
+        .select_related("group__domain")
+        .prefetch_related("counties")
+        .order_by("group__domain__order", "group__order", "order")
+    )
+    progress = {
+        p.investment_row_id: p for p in ProjectProgress.objects.filter(area=area, year=year)
+    }
+    progress_lines = []
+    for row in rows:
+        current = progress.get(row.pk)
+        progress_lines.append(
+            ProgressLine(
+                key=row_key(row),
+                row_id=row.pk,
+                domain=row.group.domain.name,
+                group=row.group.display_name,
+                subcategory=row.subcategory,
+                content=(row.content or "（同上）").replace("\n", " "),
+                place=(row.place or "（同上）").replace("\n", ""),
+                amount=row.amount_printed or "（与上行合并）",
+                years=_years(row),
+                shared_with=len(row.counties.all()),
+                current=ProgressCurrent(current.status, current.completed_amount, current.note)
+                if current
+                else None,
+            )
+        )
+    return Catalogue(area.code, area.name, year, lines, progress_lines)
+
+
+def _value_text(value: IndicatorValue | None) -> str:
+    if value is None:
+        return ""
+    parts = [value.value_text.replace("\n", " ")] if value.value_text else []
+    if value.flag is not None:
+        parts.append("是" if value.flag else "否")
+    elif value.state and value.state != value.value_text:
+        parts.append(value.state)
+    return "；".join(parts)
+
+
+def _years(row: InvestmentRow) -> str:
+    if row.first_year is None:
+        return ""
+    return (
+        str(row.first_year)
+        if row.first_year == row.last_year
+        else f"{row.first_year}-{row.last_year}"
+    )
+
+
+def submission_for(area: Area, year: int) -> Submission | None:
+    return Submission.objects.filter(area=area, year=year).first()
+
+
+def submissions_overview(areas, years: list[int]) -> list[dict]:
+    """Each visible county with its submission state and latest upload, per year."""
+    areas = list(areas)
+    submissions = {
+        (s.area_id, s.year): s for s in Submission.objects.filter(area__in=areas, year__in=years)
+    }
+    latest: dict[int, Upload] = {}
+    for upload in Upload.objects.filter(submission__in=submissions.values()).order_by(
+        "uploaded_at", "pk"
+    ):
+        latest[upload.submission_id] = upload
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for area_id, year in IndicatorValue.objects.filter(area__in=areas, year__in=years).values_list(
+        "area_id", "year"
+    ):
+        counts[(area_id, year)] += 1
+    output = []
+    for year in years:
+        for area in areas:
+            submission = submissions.get((area.pk, year))
+            output.append(
+                {
+                    "area": area,
+                    "year": year,
+                    "submission": submission,
+                    "state": submission.get_state_display() if submission else "未开始",
+                    "state_code": submission.state if submission else "none",
+                    "latest_upload": latest.get(submission.pk) if submission else None,
+                    "values": counts[(area.pk, year)],
+                }
+            )
+    return output
+
+
+def changes_for(area: Area, year: int, *, indicator: Indicator | None = None):
+    changes = ValueChange.objects.filter(area=area, year=year).select_related(
+        "indicator", "investment_row__group__domain", "changed_by", "upload"
+    )
+    if indicator is not None:
+        changes = changes.filter(indicator=indicator)
+    return changes.order_by("-changed_at", "-pk")

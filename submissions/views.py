@@ -1,0 +1,312 @@
+"""County submission pages: list, county-year detail, template, upload, preview, review,
+history. Thin: permissions from permissions.py, reads from selectors.py, writes from services.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from counties.models import Area
+from indicators.compliance import compliance
+from indicators.models import Indicator, IndicatorValue
+
+from . import services
+from .forms import CommentForm, UploadForm
+from .models import Submission, Upload
+from .permissions import (
+    can_review,
+    can_submit,
+    can_upload,
+    require_review,
+    require_upload,
+    require_view,
+    visible_areas,
+)
+from .selectors import catalogue, changes_for, submission_for, submissions_overview
+from .spreadsheet_safety import safe_cell
+from .workbook import build_template
+
+FIRST_YEAR = 2022
+
+
+def _years() -> list[int]:
+    return list(range(FIRST_YEAR, date.today().year + 1))
+
+
+def _area_year(code: str, year: int) -> tuple[Area, int]:
+    area = get_object_or_404(Area, code=code)
+    if area.is_city or year not in _years():
+        raise PermissionDenied("没有这一县区年度的填报")
+    return area, year
+
+
+def submission_list(request: HttpRequest) -> HttpResponse:
+    years = _years()
+    raw = request.GET.get("year", "")
+    year = (
+        int(raw)
+        if raw.isdigit() and int(raw) in years
+        else years[-2]
+        if len(years) > 1
+        else years[-1]
+    )
+    rows = submissions_overview(visible_areas(request.user), [year])
+    return render(
+        request,
+        "submissions/list.html",
+        {"rows": rows, "year": year, "years": years, "can_review": can_review(request.user)},
+    )
+
+
+def submission_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    area, year = _area_year(code, year)
+    require_view(request.user, area)
+    submission = submission_for(area, year)
+    result = next(iter(compliance(year=year, area_codes=[area.code]).areas), None)
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "area": area,
+            "year": year,
+            "submission": submission,
+            "state": submission.get_state_display() if submission else "未开始",
+            "result": result,
+            "catalogue": catalogue(area, year),
+            "uploads": submission.uploads.select_related("uploaded_by") if submission else [],
+            "events": submission.events.select_related("by") if submission else [],
+            "can_upload": can_upload(request.user, area)
+            and not (submission and submission.is_locked),
+            "can_submit": submission is not None and can_submit(request.user, submission),
+            "can_review": can_review(request.user),
+            "upload_form": UploadForm(),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+def template_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    area, year = _area_year(code, year)
+    require_upload(request.user, area)
+    content = build_template(catalogue(area, year), generated_at=timezone.now())
+    name = f"{area.name}{year}年填报模板.xlsx"
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
+
+
+@require_POST
+def upload_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    area, year = _area_year(code, year)
+    require_upload(request.user, area)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("submissions:detail", code=code, year=year)
+    uploaded = form.cleaned_data["file"]
+    try:
+        upload = services.upload_preview(
+            user=request.user,
+            area=area,
+            year=year,
+            name=uploaded.name,
+            content=uploaded.read(),
+        )
+    except services.SubmissionError as error:
+        messages.error(request, str(error))
+        return redirect("submissions:detail", code=code, year=year)
+    return redirect("submissions:upload", pk=upload.pk)
+
+
+def _upload_for(request: HttpRequest, pk: int) -> Upload:
+    upload = get_object_or_404(
+        Upload.objects.select_related("submission__area", "uploaded_by"), pk=pk
+    )
+    require_view(request.user, upload.submission.area)
+    return upload
+
+
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_for(request, pk)
+    rows = upload.preview.get("indicators", [])
+    progress = upload.preview.get("progress", [])
+    return render(
+        request,
+        "submissions/upload.html",
+        {
+            "upload": upload,
+            "area": upload.submission.area,
+            "year": upload.submission.year,
+            "rows": [r for r in rows if not r["empty"]],
+            "empty_rows": sum(1 for r in rows if r["empty"]),
+            "progress": [r for r in progress if not r["empty"]],
+            "can_confirm": upload.status == Upload.Status.PREVIEW
+            and can_upload(request.user, upload.submission.area),
+        },
+    )
+
+
+@require_POST
+def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_for(request, pk)
+    try:
+        services.upload_confirm(user=request.user, upload=upload)
+    except services.SubmissionError as error:
+        messages.error(request, str(error))
+        return redirect("submissions:upload", pk=pk)
+    upload.refresh_from_db()
+    messages.success(
+        request,
+        f"已保存：新增 {upload.added} 项，修改 {upload.changed} 项，未变 {upload.unchanged} 项。",
+    )
+    submission = upload.submission
+    return redirect("submissions:detail", code=submission.area.code, year=submission.year)
+
+
+def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_for(request, pk)
+    if not upload.file:
+        raise PermissionDenied("这次上传的文件超过大小上限，未保存原件")
+    return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name)
+
+
+@require_POST
+def submission_action(request: HttpRequest, code: str, year: int, action: str) -> HttpResponse:
+    area, year = _area_year(code, year)
+    require_view(request.user, area)
+    comment = request.POST.get("comment", "")
+    actions = {
+        "submit": lambda s: services.submission_submit(
+            user=request.user, submission=s, comment=comment
+        ),
+        "approve": lambda s: services.submission_approve(
+            user=request.user, submission=s, comment=comment
+        ),
+        "return": lambda s: services.submission_return(
+            user=request.user, submission=s, comment=comment
+        ),
+        "reopen": lambda s: services.submission_reopen(
+            user=request.user, submission=s, reason=comment
+        ),
+    }
+    if action not in actions:
+        return HttpResponseBadRequest("未知操作")
+    submission = submission_for(area, year)
+    if submission is None:
+        messages.error(request, f"{area.name}{year}年尚未上传数据，不能{action_label(action)}")
+        return redirect("submissions:detail", code=code, year=year)
+    try:
+        actions[action](submission)
+    except services.SubmissionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{area.name}{year}年：已{action_label(action)}")
+    return redirect("submissions:detail", code=code, year=year)
+
+
+def action_label(action: str) -> str:
+    return {
+        "submit": "提交审核",
+        "approve": "审核通过",
+        "return": "退回修改",
+        "reopen": "重新开放",
+    }[action]
+
+
+@require_POST
+def approve_many(request: HttpRequest) -> HttpResponse:
+    require_review(request.user)
+    ids = [int(i) for i in request.POST.getlist("submission") if i.isdigit()]
+    submissions = list(Submission.objects.filter(pk__in=ids).select_related("area"))
+    if not submissions:
+        messages.error(request, "请先勾选要审核通过的县（市、区）")
+    else:
+        try:
+            services.submissions_approve_many(user=request.user, submissions=submissions)
+        except services.SubmissionError as error:
+            messages.error(request, f"批量审核未执行（全部未改动）：{error}")
+        else:
+            names = "、".join(s.area.name for s in submissions)
+            messages.success(request, f"已审核通过：{names}")
+    return redirect(f"/submissions/?year={request.POST.get('year', '')}")
+
+
+def value_history(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:
+    area, year = _area_year(code, year)
+    require_view(request.user, area)
+    indicator = get_object_or_404(Indicator, code=indicator)
+    value = IndicatorValue.objects.filter(area=area, year=year, indicator=indicator).first()
+    parent = indicator.parent
+    return render(
+        request,
+        "submissions/value.html",
+        {
+            "area": area,
+            "year": year,
+            "indicator": indicator,
+            "standard": indicator.standard or (parent.standard if parent else ""),
+            "value": value,
+            "changes": changes_for(area, year, indicator=indicator),
+        },
+    )
+
+
+HISTORY_HEADERS = ["时间", "修改人", "途径", "指标或投资明细", "字段", "原值", "新值", "上传文件"]
+
+
+def history_export(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    area, year = _area_year(code, year)
+    require_view(request.user, area)
+    rows = []
+    for change in changes_for(area, year):
+        target = (
+            f"{change.indicator.code} {change.indicator.display_name}"
+            if change.indicator
+            else str(change.investment_row)
+        )
+        rows.append(
+            [
+                timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M:%S"),
+                change.changed_by.get_username() if change.changed_by else "",
+                change.get_via_display(),
+                target,
+                change.field,
+                change.old,
+                change.new,
+                change.upload.original_name if change.upload else "",
+            ]
+        )
+    name = f"{area.name}{year}年修改记录"
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(HISTORY_HEADERS)
+        writer.writerows([[safe_cell(c) for c in row] for row in rows])
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}.csv"
+        return response
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "修改记录"
+    sheet.append(HISTORY_HEADERS)
+    for row in rows:
+        sheet.append([safe_cell(c) for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return FileResponse(io.BytesIO(buffer.getvalue()), as_attachment=True, filename=f"{name}.xlsx")
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
