@@ -7,7 +7,6 @@ from .models import (
     DeclaredFigure,
     Domain,
     Indicator,
-    IndicatorValue,
     StandardOverride,
     TaskArea,
 )
@@ -17,7 +16,6 @@ from .resources import (
     DomainResource,
     IndicatorResource,
     IndicatorRuleResource,
-    IndicatorValueResource,
     StandardOverrideResource,
     TaskAreaResource,
 )
@@ -124,16 +122,6 @@ class IndicatorAdmin(ImportExportModelAdmin):
         if change and set(RULE_FIELDS) & set(form.changed_data):
             obj.rule_locked = True
         super().save_model(request, obj, form, change)
-
-
-@admin.register(IndicatorValue)
-class IndicatorValueAdmin(ImportExportModelAdmin):
-    resource_classes = [IndicatorValueResource]
-    list_display = ("area", "year", "indicator", "value_text", "number", "judgement", "source")
-    list_filter = ("year", "area", "indicator__task__domain", BindingFilter, "judgement", "source")
-    search_fields = ("indicator__name", "indicator__code", "value_text", "area__name")
-    list_select_related = ("area", "indicator")
-    readonly_fields = ("updated_at", "updated_by")
 
 
 @admin.register(DeclaredFigure)

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats import base_formats
 
+from lvliang_eco import formats as export_formats
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -168,7 +170,7 @@ LOGGING = {
 
 # Staff exchange spreadsheets: Excel first, CSV for scripts.
 IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
-EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+EXPORT_FORMATS = [export_formats.XLSX, export_formats.CSV]
 
 # Progress toward targets, the Open SDG compound-growth method: observed growth divided by the
 # growth required to reach the target in time. ≥ high: on track; ≥ med: acceleration needed;

@@ -10,6 +10,7 @@ from import_export import fields, widgets
 from counties.models import Area
 from indicators.models import Indicator, IndicatorValue
 from indicators.parsing import parse_value_text
+from indicators.resources import IndicatorValueResource
 from lvliang_eco.resources import BaseResource
 from projects.models import InvestmentRow, ProjectProgress
 
@@ -108,3 +109,14 @@ class ProgressResource(HistoryMixin, BaseResource):
 
     def history_target(self, instance: ProjectProgress) -> dict:
         return {"investment_row_id": instance.investment_row_id}
+
+
+class IndicatorValueAdminResource(HistoryMixin, IndicatorValueResource):
+    """The admin's import/export of indicator values: the seed layout (with the recorded
+    judgement), plus the lock and the change history of uploads."""
+
+    history_fields = VALUE_FIELDS
+    compare_fields = ("value_text", "number", "state", "judgement", "judgement_printed", "note")
+
+    def history_target(self, instance: IndicatorValue) -> dict:
+        return {"indicator_id": instance.indicator_id}

@@ -318,38 +318,42 @@ def upload_confirm(*, user, upload: Upload, via: str = "upload") -> Upload:
             .exclude(state=Submission.State.APPROVED)
             .update(version=F("version") + 1)
         )
-        if not bumped:
-            submission.refresh_from_db()
-            _refuse_if_locked(submission)
-            Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE)
-            raise SubmissionError(
-                "预览之后这一县区年度的数据已被他人更新，这次上传未保存：请重新下载模板或重新上传预览"
-            )
-        catalogue = build_catalogue(submission.area, submission.year)
-        reading = _read(content, catalogue)
-        if reading.errors:
-            raise SubmissionError("文件内容与预览时不一致，未保存")
-        outcome = _import(
-            reading,
-            catalogue,
-            dry_run=False,
-            user=user,
-            upload=upload,
-            via=via,
-            source_detail=f"上传：{upload.original_name}",
-        )
-        errors = _result_errors(outcome)
-        if errors:
-            transaction.set_rollback(True)
-            raise SubmissionError("保存失败，未做任何修改：" + "；".join(errors[:5]))
-        for key, value in _counts(outcome).items():
-            setattr(upload, key, value)
-        upload.status = Upload.Status.CONFIRMED
-        upload.confirmed_at = timezone.now()
-        upload.save()
-        if submission.state == Submission.State.RETURNED:
-            Submission.objects.filter(pk=submission.pk).update(state=Submission.State.DRAFT)
-    return upload
+        if bumped:
+            _confirm(user=user, upload=upload, content=content, via=via)
+            return upload
+    submission.refresh_from_db()
+    _refuse_if_locked(submission)
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE)
+    raise SubmissionError(
+        "预览之后这一县区年度的数据已被他人更新，这次上传未保存：请重新下载模板或重新上传预览"
+    )
+
+
+def _confirm(*, user, upload: Upload, content: bytes, via: str) -> None:
+    submission = upload.submission
+    catalogue = build_catalogue(submission.area, submission.year)
+    reading = _read(content, catalogue)
+    if reading.errors:
+        raise SubmissionError("文件内容与预览时不一致，未保存")
+    outcome = _import(
+        reading,
+        catalogue,
+        dry_run=False,
+        user=user,
+        upload=upload,
+        via=via,
+        source_detail=f"上传：{upload.original_name}",
+    )
+    errors = _result_errors(outcome)
+    if errors:
+        raise SubmissionError("保存失败，未做任何修改：" + "；".join(errors[:5]))
+    for key, value in _counts(outcome).items():
+        setattr(upload, key, value)
+    upload.status = Upload.Status.CONFIRMED
+    upload.confirmed_at = timezone.now()
+    upload.save()
+    if submission.state == Submission.State.RETURNED:
+        Submission.objects.filter(pk=submission.pk).update(state=Submission.State.DRAFT)
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from counties.models import Area
 from indicators.compliance import compliance
 from indicators.models import Indicator, IndicatorValue
+from lvliang_eco.formats import safe_cell
 
 from . import services
 from .forms import CommentForm, UploadForm
@@ -32,7 +33,6 @@ from .permissions import (
     visible_areas,
 )
 from .selectors import catalogue, changes_for, submission_for, submissions_overview
-from .spreadsheet_safety import safe_cell
 from .workbook import build_template
 
 FIRST_YEAR = 2022

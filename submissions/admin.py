@@ -1,0 +1,141 @@
+from django import forms
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from indicators.admin import BindingFilter
+from indicators.models import IndicatorValue
+from projects.models import ProjectProgress
+
+from .history import PROGRESS_FIELDS, VALUE_FIELDS, ensure_unlocked, record, snapshot
+from .models import Submission, SubmissionEvent, Upload, ValueChange
+from .resources import IndicatorValueAdminResource, ProgressResource
+
+
+class LockedYearForm(forms.ModelForm):
+    """Refuses a change to an approved (locked) county-year, with the reason in Chinese."""
+
+    def clean(self):
+        cleaned = super().clean()
+        area, year = cleaned.get("area"), cleaned.get("year")
+        if area is not None and year is not None:
+            ensure_unlocked(area.pk, year)
+            if self.instance.pk and (self.instance.area_id, self.instance.year) != (area.pk, year):
+                ensure_unlocked(self.instance.area_id, self.instance.year)
+        return cleaned
+
+
+class HistoryAdmin(ImportExportModelAdmin):
+    form = LockedYearForm
+    history_fields: dict[str, str] = {}
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        before = snapshot(type(obj).objects.filter(pk=obj.pk).first(), self.history_fields)
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        record(
+            before=before,
+            instance=obj,
+            fields=self.history_fields,
+            area_id=obj.area_id,
+            year=obj.year,
+            via="admin",
+            user=request.user,
+            **self.target(obj),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        ensure_unlocked(obj.area_id, obj.year)
+        super().delete_model(request, obj)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["via"] = "admin"
+        return kwargs
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(HistoryAdmin):
+    resource_classes = [IndicatorValueAdminResource]
+    history_fields = VALUE_FIELDS
+    list_display = ("area", "year", "indicator", "value_text", "number", "judgement", "source")
+    list_filter = ("year", "area", "indicator__task__domain", BindingFilter, "judgement", "source")
+    search_fields = ("indicator__name", "indicator__code", "value_text", "area__name")
+    list_select_related = ("area", "indicator")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def target(self, obj: IndicatorValue) -> dict:
+        return {"indicator_id": obj.indicator_id}
+
+
+@admin.register(ProjectProgress)
+class ProjectProgressAdmin(HistoryAdmin):
+    resource_classes = [ProgressResource]
+    history_fields = PROGRESS_FIELDS
+    list_display = ("area", "year", "investment_row", "status", "completed_amount")
+    list_filter = ("year", "area", "status", "investment_row__group__domain")
+    search_fields = ("investment_row__group__name", "investment_row__content", "note")
+    list_select_related = ("area", "investment_row__group__domain")
+    raw_id_fields = ("investment_row",)
+    readonly_fields = ("updated_at", "updated_by")
+
+    def target(self, obj: ProjectProgress) -> dict:
+        return {"investment_row_id": obj.investment_row_id}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: visible to staff, changed by nobody."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("area", "year", "state", "version", "updated_at")
+    list_filter = ("year", "state", "area")
+
+
+@admin.register(SubmissionEvent)
+class SubmissionEventAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "action", "from_state", "to_state", "by", "at", "comment")
+    list_filter = ("action", "submission__year", "submission__area")
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    list_display = (
+        "submission",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+        "added",
+        "changed",
+        "unchanged",
+        "rejected",
+    )
+    list_filter = ("status", "submission__year", "submission__area")
+
+
+@admin.register(ValueChange)
+class ValueChangeAdmin(ReadOnlyAdmin):
+    list_display = (
+        "changed_at",
+        "changed_by",
+        "area",
+        "year",
+        "indicator",
+        "investment_row",
+        "field",
+        "old",
+        "new",
+        "via",
+    )
+    list_filter = ("via", "year", "area")
+    search_fields = ("indicator__name", "old", "new")
