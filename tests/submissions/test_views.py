@@ -1,0 +1,205 @@
+"""Every route of the submission pages, and who is refused by each."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+
+from counties.models import Area
+from submissions import services
+from submissions.models import Submission, Upload
+
+from ..conftest import logged_in
+from .helpers import GOOD, fill, state, template
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jiaocheng_upload(jiaocheng_officer) -> Upload:
+    content = fill(template(), GOOD, {"4-4-2": ("在建", 1000, None)})
+    upload = services.upload_preview(
+        user=jiaocheng_officer,
+        area=Area.objects.get(code="141122"),
+        year=2025,
+        name="交城.xlsx",
+        content=content,
+    )
+    return services.upload_confirm(user=jiaocheng_officer, upload=upload)
+
+
+def routes(upload: Upload) -> dict[str, str]:
+    return {
+        "detail": "/submissions/141122/2025/",
+        "template": "/submissions/141122/2025/template/",
+        "upload page": f"/submissions/uploads/{upload.pk}/",
+        "original file": f"/submissions/uploads/{upload.pk}/file/",
+        "value history": "/submissions/141122/2025/values/28/",
+        "history export": "/submissions/141122/2025/history/",
+        "history csv": "/submissions/141122/2025/history/?format=csv",
+    }
+
+
+def test_another_countys_officer_is_refused_by_every_route(xingxian_officer, jiaocheng_upload):
+    client = logged_in(xingxian_officer)
+    for name, url in routes(jiaocheng_upload).items():
+        response = client.get(url)
+        assert response.status_code == 403, name
+        assert "无权" in response.content.decode(), name
+    before = state()
+    upload = SimpleUploadedFile("x.xlsx", fill(template(), {"28": (10, None, None)}))
+    assert client.post("/submissions/141122/2025/upload/", {"file": upload}).status_code == 403
+    assert client.post(f"/submissions/uploads/{jiaocheng_upload.pk}/confirm/").status_code == 403
+    for action in ("submit", "approve", "return", "reopen"):
+        assert (
+            client.post(f"/submissions/141122/2025/{action}/", {"comment": "x"}).status_code == 403
+        )
+    assert state() == before
+    assert Submission.objects.get(area__code="141122").state == "draft"
+
+
+def test_an_officer_lists_only_their_own_county(jiaocheng_officer, xingxian_officer):
+    text = logged_in(xingxian_officer).get("/submissions/?year=2025").content.decode()
+    assert 'data-code="141123"' in text and 'data-code="141122"' not in text
+    assert "批量审核通过" not in text
+
+
+def test_bureau_staff_see_every_county_and_can_batch_approve(bureau_user):
+    text = logged_in(bureau_user).get("/submissions/?year=2025").content.decode()
+    assert text.count("<tr data-code=") == 13
+    assert "批量审核通过所选县（市、区）" in text
+
+
+def test_leadership_reads_but_cannot_upload_or_review(leader, jiaocheng_upload):
+    client = logged_in(leader)
+    assert client.get("/submissions/141122/2025/").status_code == 200
+    assert client.get(f"/submissions/uploads/{jiaocheng_upload.pk}/").status_code == 200
+    assert client.get("/submissions/141122/2025/template/").status_code == 403
+    upload = SimpleUploadedFile("x.xlsx", fill(template(), GOOD))
+    assert client.post("/submissions/141122/2025/upload/", {"file": upload}).status_code == 403
+    assert client.post("/submissions/141122/2025/approve/").status_code == 403
+    assert Submission.objects.get(area__code="141122").state == "draft"
+
+
+def test_an_anonymous_visitor_sees_nothing(jiaocheng_upload):
+    for url in routes(jiaocheng_upload).values():
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_an_officer_uploads_previews_and_confirms_through_the_pages(jiaocheng_officer):
+    client = logged_in(jiaocheng_officer)
+    response = client.get("/submissions/141122/2025/template/")
+    content = b"".join(response.streaming_content)
+    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "指标填报"
+    filled = SimpleUploadedFile(
+        "交城2025.xlsx", fill(content, {**GOOD, "32": ("１２．５", None, None)})
+    )
+    response = client.post("/submissions/141122/2025/upload/", {"file": filled})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "将新增 <strong>5</strong> 项" in page
+    assert 'class="changed" data-code="28"' in page
+    assert "96.5 ≥ 95" in page and "已规范：G列“１２．５”按 12.5 读取" in page
+    upload = Upload.objects.get()
+    response = client.post(f"/submissions/uploads/{upload.pk}/confirm/", follow=True)
+    page = response.content.decode()
+    assert "已保存：新增 5 项，修改 0 项，未变 0 项。" in page
+    assert '<span class="status-met">达标</span>' in page
+
+
+def test_a_bad_file_shows_each_error_with_row_and_column(jiaocheng_officer):
+    client = logged_in(jiaocheng_officer)
+    bad = SimpleUploadedFile("bad.xlsx", fill(template(), {"28": ("九十", None, None)}))
+    response = client.post("/submissions/141122/2025/upload/", {"file": bad}, follow=True)
+    page = response.content.decode()
+    assert "文件有 1 处错误，没有保存任何数据" in page
+    assert "G列：应为数字，实际为“九十”" in page
+    assert "确认保存" not in page
+
+
+def test_a_file_over_the_limit_is_refused_on_the_page(jiaocheng_officer, settings):
+    settings.SUBMISSION_MAX_UPLOAD_BYTES = 1000
+    client = logged_in(jiaocheng_officer)
+    big = SimpleUploadedFile("big.xlsx", b"PK\x03\x04" + bytes(5000))
+    page = client.post(
+        "/submissions/141122/2025/upload/", {"file": big}, follow=True
+    ).content.decode()
+    assert "文件大小为0.0 MB，超过上限0 MB" in page
+    assert not Upload.objects.exists()
+
+
+def test_the_workflow_through_the_pages(jiaocheng_officer, bureau_user, jiaocheng_upload):
+    officer, staff = logged_in(jiaocheng_officer), logged_in(bureau_user)
+    officer.post("/submissions/141122/2025/submit/")
+    page = staff.post(
+        "/submissions/141122/2025/return/", {"comment": ""}, follow=True
+    ).content.decode()
+    assert "退回时须填写退回意见" in page
+    staff.post("/submissions/141122/2025/approve/", {"comment": "通过"})
+    page = officer.get("/submissions/141122/2025/").content.decode()
+    assert "已审核通过（锁定）" in page and "上传并预览" not in page
+    upload = SimpleUploadedFile("late.xlsx", fill(template(), {"28": (99, None, None)}))
+    page = officer.post(
+        "/submissions/141122/2025/upload/", {"file": upload}, follow=True
+    ).content.decode()
+    assert "已审核通过并锁定，不能再上传" in page
+
+
+def test_the_value_page_shows_its_history(jiaocheng_officer, jiaocheng_upload):
+    page = logged_in(jiaocheng_officer).get("/submissions/141122/2025/values/28/").content.decode()
+    assert "当前数值：96.5" in page
+    assert "<td>数值（原文）</td><td>（空）</td><td>96.5</td>" in page
+    assert "交城.xlsx" in page
+
+
+def test_the_history_exports_escape_formulas(jiaocheng_officer):
+    notes = {"28": (96.5, None, "+cmd|' /C calc'!A0"), "22": (-4.03, None, "@SUM(1)")}
+    upload = services.upload_preview(
+        user=jiaocheng_officer,
+        area=Area.objects.get(code="141122"),
+        year=2025,
+        name="f.xlsx",
+        content=fill(template(), notes),
+    )
+    services.upload_confirm(user=jiaocheng_officer, upload=upload)
+    # A text that Excel would run as a formula cannot come in through the template (formulas
+    # are refused there); it may come from elsewhere, so write one directly.
+    from submissions.models import ValueChange
+
+    ValueChange.objects.filter(field="备注", indicator__code="28").update(
+        new='=HYPERLINK("http://x")'
+    )
+    client = logged_in(jiaocheng_officer)
+    sheet = load_workbook(
+        io.BytesIO(b"".join(client.get("/submissions/141122/2025/history/").streaming_content))
+    ).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(1)" in cells
+    assert "-4.03" in cells  # a plain number stays a number
+    text = client.get("/submissions/141122/2025/history/?format=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_the_admin_export_escapes_formulas(bureau_user, jiaocheng_upload):
+    from indicators.models import IndicatorValue
+
+    IndicatorValue.objects.filter(indicator__code="28", area__code="141122").update(
+        note="+cmd|' /C calc'!A0"
+    )
+    client = logged_in(bureau_user)
+    response = client.post(
+        "/admin/indicators/indicatorvalue/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            "indicatorvalueadminresource_note": "on",
+            "indicatorvalueadminresource_area": "on",
+        },
+    )
+    assert response.status_code == 200, response.content[:500]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "'+cmd|' /C calc'!A0" in cells
