@@ -131,13 +131,19 @@ def _thresholds() -> dict[str, float]:
 
 
 def _indicator_result(
-    data: _Data, area: Area, year: int, indicator: Indicator, parent_rule: dict | None
+    data: _Data,
+    area: Area,
+    year: int,
+    indicator: Indicator,
+    parent_rule: dict | None,
+    parent_standard: str = "",
 ) -> IndicatorResult:
     override = data.overrides.get((area.pk, indicator.pk))
     rule = override.rule if override else (indicator.standard_rule or parent_rule)
-    standard = override.standard if override else (indicator.standard or "")
+    standard = override.standard if override else (indicator.standard or parent_standard)
     subs = [
-        _indicator_result(data, area, year, sub, rule) for sub in data.subs.get(indicator.pk, [])
+        _indicator_result(data, area, year, sub, rule, standard)
+        for sub in data.subs.get(indicator.pk, [])
     ]
     value = data.values.get((area.pk, year), {}).get(indicator.pk)
     if subs:

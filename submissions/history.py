@@ -38,7 +38,7 @@ def snapshot(instance, fields: dict[str, str]) -> dict[str, str] | None:
     return {name: _text(getattr(instance, name)) for name in fields}
 
 
-def record(
+def changes(
     *,
     before: dict[str, str] | None,
     instance,
@@ -52,7 +52,7 @@ def record(
     investment_row_id: int | None = None,
 ) -> list[ValueChange]:
     after = {name: _text(getattr(instance, name)) for name in fields}
-    changes = [
+    return [
         ValueChange(
             area_id=area_id,
             year=year,
@@ -68,8 +68,13 @@ def record(
         for name, label in fields.items()
         if (before or {}).get(name, "") != after[name]
     ]
-    ValueChange.objects.bulk_create(changes)
-    return changes
+
+
+def record(**kwargs) -> list[ValueChange]:
+    """Save the changes of one instance now (admin edits); imports batch them instead."""
+    found = changes(**kwargs)
+    ValueChange.objects.bulk_create(found)
+    return found
 
 
 def ensure_unlocked(area_id: int, year: int) -> None:

@@ -482,8 +482,8 @@ def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: in
         return
     seen: dict[str, int] = {}
     width = len(INDICATOR_COLUMNS)
-    for row in range(FIRST_ROW, sheet.max_row + 1):
-        values = [sheet.cell(row=row, column=c).value for c in range(1, sheet.max_column + 1)]
+    for row, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
+        values = list(values)
         if all(_cell_text(v) == "" for v in values):
             continue
         for column in range(width + 1, len(values) + 1):
@@ -571,8 +571,8 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
         return
     seen: dict[str, int] = {}
     width = len(PROGRESS_COLUMNS)
-    for row in range(FIRST_ROW, sheet.max_row + 1):
-        values = [sheet.cell(row=row, column=c).value for c in range(1, sheet.max_column + 1)]
+    for row, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
+        values = list(values)
         if all(_cell_text(v) == "" for v in values):
             continue
         for column in range(width + 1, len(values) + 1):

@@ -1,0 +1,132 @@
+"""A county officer reports through the pages, as a new user would; staff approve."""
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from counties.models import Area
+from counties.roles import Role
+from counties.services import user_create
+from submissions.models import Submission
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+PASSWORD = "browser-pass-123"
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="规划数据总览")).to_be_visible()
+
+
+def fill_template(path, tmp_path):
+    workbook = load_workbook(path)
+    sheet = workbook["指标填报"]
+    rows = {str(sheet.cell(row=r, column=1).value): r for r in range(4, sheet.max_row + 1)}
+    sheet.cell(row=rows["28"], column=7, value="96.5%")
+    sheet.cell(row=rows["29"], column=7, value=42)
+    sheet.cell(row=rows["2"], column=8, value="有效开展")
+    sheet.cell(row=rows["9"], column=8, value="是")
+    sheet.cell(row=rows["37"], column=7, value="８５")
+    progress = workbook["项目进展"]
+    keys = {str(progress.cell(row=r, column=1).value): r for r in range(4, progress.max_row + 1)}
+    progress.cell(row=keys["4-4-2"], column=10, value="在建")
+    progress.cell(row=keys["4-4-2"], column=11, value="12,000")
+    filled = tmp_path / "交城县2025年填报.xlsx"
+    workbook.save(filled)
+    return filled
+
+
+def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, tmp_path):
+    user_create(
+        username="jiaocheng",
+        password=PASSWORD,
+        role=Role.COUNTY,
+        area=Area.objects.get(code="141122"),
+        full_name="交城分局",
+    )
+    user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="市局审核员")
+    log_in(page, "jiaocheng")
+    page.get_by_role("link", name="县区填报").click()
+    page.get_by_label("年份").select_option("2025")
+    expect(page.locator("#submission-table tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="查看与填报").click()
+    expect(page.get_by_role("heading", name="交城县 2025年填报")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载2025年填报模板").click()
+    assert download.value.suggested_filename == "交城县2025年填报模板.xlsx"
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    filled = fill_template(template, tmp_path)
+
+    page.get_by_label("上传填好的模板（.xlsx，不超过5 MB）").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#upload-counts")).to_contain_text("将新增 6 项")
+    expect(page.locator('#preview-table tr[data-code="28"]')).to_have_class("changed")
+    expect(page.locator('#preview-table tr[data-code="28"]')).to_contain_text("96.5 ≥ 95")
+    expect(page.locator('#preview-table tr[data-code="29"]')).to_contain_text("未达标")
+    expect(page.locator('#preview-table tr[data-code="37"]')).to_contain_text(
+        "已规范：G列“８５”按 85 读取"
+    )
+    screenshot(page, "11-upload-preview", full_page=True)
+
+    page.get_by_role("button", name="确认保存").click()
+    expect(page.get_by_role("status").filter(has_text="已保存")).to_contain_text("新增 6 项")
+    expect(page.locator('#value-table tr[data-code="28"]')).to_contain_text("达标")
+    expect(page.locator('#value-table tr[data-code="29"]')).to_contain_text("42 ＜ 50")
+    screenshot(page, "12-county-values")
+
+    page.locator('#value-table tr[data-code="28"]').get_by_role("link", name="查看").click()
+    expect(page.locator("#change-table")).to_contain_text("交城县2025年填报.xlsx")
+
+    for url in ("/submissions/141123/2025/", "/submissions/141123/2025/template/"):
+        response = page.goto(url)
+        assert response.status == 403
+        expect(page.get_by_role("alert")).to_contain_text("兴县")
+    screenshot(page, "13-other-county-refused")
+
+    page.goto("/submissions/141122/2025/")
+    page.get_by_role("button", name="提交市局审核").click()
+    expect(page.locator("#submission-state")).to_have_text("已提交待审核")
+
+    staff_context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, base_url=live_server.url
+    )
+    staff = staff_context.new_page()
+    log_in(staff, "bureau")
+    staff.goto("/submissions/?year=2025")
+    staff.get_by_label("选择交城县").check()
+    staff.get_by_role("button", name="批量审核通过所选县（市、区）").click()
+    expect(staff.get_by_role("status").filter(has_text="已审核通过")).to_contain_text("交城县")
+    screenshot(staff, "14-staff-approved")
+    staff_context.close()
+    assert Submission.objects.get(area__code="141122", year=2025).state == "approved"
+
+    page.goto("/submissions/141122/2025/")
+    expect(page.locator("#submission-state")).to_have_text("已审核通过（锁定）")
+    expect(page.get_by_role("button", name="上传并预览")).to_have_count(0)
+    response = page.request.post(
+        "/submissions/141122/2025/upload/",
+        multipart={
+            "file": {
+                "name": "late.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": filled.read_bytes(),
+            }
+        },
+        headers={
+            "X-CSRFToken": next(
+                c["value"] for c in page.context.cookies() if c["name"] == "csrftoken"
+            ),
+            "Referer": live_server.url,
+        },
+    )
+    # The page offers no upload any more; a forged POST is refused too.
+    assert response.ok
+    assert "已审核通过并锁定，不能再上传" in response.text()
+    screenshot(page, "15-locked-no-upload")
