@@ -7,18 +7,23 @@ import pytest
 from django.db import connection
 
 from counties.models import Area
+from counties.roles import Role
+from counties.services import user_create
 from indicators.models import IndicatorValue
 from lvliang_eco.seed import seed_load
 from submissions import services
 from submissions.models import Submission, Upload
 
+from ..conftest import PASSWORD
 from .helpers import fill, template
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_confirmations_at_the_same_moment(jiaocheng_officer, bureau_user):
-    seed_load()
+def test_two_confirmations_at_the_same_moment():
+    seed_load()  # a transactional test may follow others that emptied the database
     area = Area.objects.get(code="141122")
+    jiaocheng_officer = user_create(username="t-jc", password=PASSWORD, role=Role.COUNTY, area=area)
+    bureau_user = user_create(username="t-bureau", password=PASSWORD, role=Role.BUREAU)
     first = services.upload_preview(
         user=jiaocheng_officer, area=area, year=2025, name="a.xlsx",
         content=fill(template(), {"28": (96.5, None, None)}),
