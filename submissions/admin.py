@@ -43,9 +43,30 @@ class HistoryAdmin(ImportExportModelAdmin):
             **self.target(obj),
         )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if (
+            obj is not None
+            and Submission.objects.filter(
+                area_id=obj.area_id, year=obj.year, state=Submission.State.APPROVED
+            ).exists()
+        ):
+            return False  # an approved county-year is locked
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj) -> None:
-        ensure_unlocked(obj.area_id, obj.year)
+        before = snapshot(obj, self.history_fields)
+        target = self.target(obj)
         super().delete_model(request, obj)
+        record(
+            before=before,
+            instance=type(obj)(),
+            fields=self.history_fields,
+            area_id=obj.area_id,
+            year=obj.year,
+            via="admin",
+            user=request.user,
+            **target,
+        )
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -254,6 +254,7 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
             "indicator": indicator,
             "standard": indicator.standard or (parent.standard if parent else ""),
             "value": value,
+            "submission": submission_for(area, year),
             "changes": changes_for(area, year, indicator=indicator),
         },
     )

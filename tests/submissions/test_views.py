@@ -203,3 +203,33 @@ def test_the_admin_export_escapes_formulas(bureau_user, jiaocheng_upload):
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [c.value for row in sheet.iter_rows() for c in row]
     assert "'+cmd|' /C calc'!A0" in cells
+
+
+def test_admin_edits_are_recorded_and_refused_in_a_locked_year(bureau_user, jiaocheng_upload):
+    from indicators.models import IndicatorValue
+    from submissions.models import ValueChange
+
+    value = IndicatorValue.objects.get(area__code="141122", year=2025, indicator__code="28")
+    client = logged_in(bureau_user)
+    url = f"/admin/indicators/indicatorvalue/{value.pk}/change/"
+    form = {
+        "indicator": value.indicator_id, "area": value.area_id, "year": 2025, "value_text": "98",
+        "state": "", "flag": "unknown", "judgement": "", "judgement_printed": "", "note": "",
+        "source": "manual", "source_detail": "市局核实",
+    }  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    change = ValueChange.objects.filter(indicator=value.indicator, field="数值（原文）").first()
+    assert (change.old, change.new, change.via, change.changed_by) == (
+        "96.5",
+        "98",
+        "admin",
+        bureau_user,
+    )
+    Submission.objects.filter(area__code="141122", year=2025).update(state="approved")
+    response = client.post(url, {**form, "value_text": "99"})
+    assert "交城县2025年的数据已审核通过并锁定，不能修改" in response.content.decode()
+    value.refresh_from_db()
+    assert value.value_text == "98"
+    delete = f"/admin/indicators/indicatorvalue/{value.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert IndicatorValue.objects.filter(pk=value.pk).exists()
