@@ -103,12 +103,15 @@ class Compliance:
 class _Data:
     """Everything the computation reads, in one query per table."""
 
-    def __init__(self, *, last_year: int) -> None:
+    def __init__(self, *, last_year: int, codes: list[str] | None = None) -> None:
         self.areas = list(Area.objects.order_by("order"))
         self.indicators = list(Indicator.objects.order_by("order"))
         self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
-        for value in IndicatorValue.objects.filter(year__lte=last_year).order_by("year"):
+        values = IndicatorValue.objects.filter(year__lte=last_year).order_by("year")
+        if codes is not None:
+            values = values.filter(area__code__in=codes)
+        for value in values:
             self.values[(value.area_id, value.year)][value.indicator_id] = value
             if value.number is not None:
                 self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
@@ -271,18 +274,24 @@ def _goals(data: _Data, year: int, counties: list[AreaResult], city: AreaResult 
 
 
 def compliance_years(
-    *, years: list[int], area_codes: list[str] | None = None
+    *, years: list[int], area_codes: list[str] | None = None, goals: bool = True
 ) -> dict[int, Compliance]:
     """Results of the requested areas (all when None) for each year, with the plan-goal counts
-    of the counties for that year: one read of each table whatever the number of years."""
-    data = _Data(last_year=max(years))
+    of the counties for that year (which need every county; `goals=False` skips them and reads
+    only the requested areas): one read of each table whatever the number of years."""
+    wanted_only = not goals and area_codes is not None
+    data = _Data(last_year=max(years), codes=area_codes if wanted_only else None)
     output = {}
     for year in years:
+        areas = [a for a in data.areas if area_codes is None or a.code in area_codes]
+        if wanted_only:
+            results = {a.code: _area_result(data, a, year) for a in areas}
+            output[year] = Compliance(year, data.rule, list(results.values()), {})
+            continue
         every = {a.code: _area_result(data, a, year) for a in data.areas}
         counties = [every[a.code] for a in data.areas if not a.is_city]
-        goals = _goals(data, year, counties, every.get(CITY_CODE))
-        wanted = [every[a.code] for a in data.areas if area_codes is None or a.code in area_codes]
-        output[year] = Compliance(year, data.rule, wanted, goals)
+        year_goals = _goals(data, year, counties, every.get(CITY_CODE))
+        output[year] = Compliance(year, data.rule, [every[a.code] for a in areas], year_goals)
     return output
 
 

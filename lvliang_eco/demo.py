@@ -11,12 +11,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
 from counties.models import CITY_CODE, Area, Milestone
 from indicators.models import Indicator, IndicatorValue, StandardOverride
 from indicators.parsing import parse_value_text
+from projects.models import ProjectProgress
+from projects.selectors import amount_blocks, investment_rows
 
 YEARS = (2022, 2023, 2024)
 SEED = 20250101
@@ -48,6 +51,7 @@ class DemoReport:
     values: int
     milestones: int
     overrides: int
+    progress: int = 0
 
 
 def demo_exists() -> bool:
@@ -56,6 +60,7 @@ def demo_exists() -> bool:
         or Milestone.objects.filter(source=Milestone.Source.DEMO).exists()
         or Milestone.objects.filter(achieved_is_demo=True).exists()
         or StandardOverride.objects.filter(is_demo=True).exists()
+        or ProjectProgress.objects.filter(is_demo=True).exists()
     )
 
 
@@ -67,7 +72,8 @@ def demo_clear() -> DemoReport:
         achieved_on=None, achieved_is_demo=False
     )
     overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
-    return DemoReport(values, milestones, overrides)
+    progress, _ = ProjectProgress.objects.filter(is_demo=True).delete()
+    return DemoReport(values, milestones, overrides, progress)
 
 
 def _leaves(indicators: list[Indicator]) -> list[tuple[Indicator, dict | None]]:
@@ -264,4 +270,39 @@ def demo_load() -> DemoReport:
                 is_demo=True,
             )
             overrides += 1
-    return DemoReport(len(rows), milestones, overrides)
+    return DemoReport(len(rows), milestones, overrides, _demo_progress(generator, areas))
+
+
+def _demo_progress(generator: _Generator, areas: dict[str, Area]) -> int:
+    """2024 progress reports: each county's share of the rows that cover it, partly done."""
+    records = []
+    for block in amount_blocks(investment_rows()):
+        codes = block.county_codes
+        if block.amount is None or block.scope != "counties":
+            continue
+        for code in codes:
+            profile = PROFILES[code][-1]
+            draw = generator.random.random()
+            if profile == "weak" and draw < 0.4:
+                continue  # not reported
+            status, done = (
+                ("已完工", 1.0) if draw < 0.25 else ("在建", generator.random.uniform(0.2, 0.8))
+            )
+            if draw > 0.9:
+                status, done = "未开工", 0.0
+            share = block.amount / len(codes)
+            records.append(
+                ProjectProgress(
+                    investment_row=block.head,
+                    area=areas[code],
+                    year=2024,
+                    status=status,
+                    completed_amount=(share * Decimal(str(round(done, 2)))).quantize(
+                        Decimal("0.01")
+                    ),
+                    note="演示数据",
+                    is_demo=True,
+                )
+            )
+    ProjectProgress.objects.bulk_create(records)
+    return len(records)

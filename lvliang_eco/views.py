@@ -1,16 +1,22 @@
-"""Cross-app pages."""
+"""Cross-app pages: the dashboards, the plan's data, login."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
-from counties.models import CITY_CODE
-from indicators.compliance import compliance, years_with_values
+from counties.models import CITY_CODE, Area
+from counties.roles import Role, role_of
+from indicators.compliance import years_with_values
+from indicators.models import Indicator
 from indicators.selectors import domains, indicator_lines
 from projects.models import ProjectGroup
 from projects.selectors import investment_summary
+
+from . import charts, exports, selectors
+from .visibility import visibility
 
 
 class LoginView(auth_views.LoginView):
@@ -18,7 +24,133 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _year(request: HttpRequest) -> tuple[list[int], int | None]:
+    years = years_with_values()
+    return years, selectors.chosen_year(request, years)
+
+
 def overview(request: HttpRequest) -> HttpResponse:
+    years, year = _year(request)
+    vis = visibility(request.user)
+    data = selectors.overview(year, vis)
+    context = {"years": years, "year": year, **data}
+    if year is not None:
+        total = data["results"].goals["counties_total"]
+        context["chart_standard"] = charts.counties_reaching_standard(
+            data["timeline"], data["standard_goals"], total
+        )
+    context["chart_domains"] = charts.domain_investment(data["summary"]["domains"])
+    return render(request, "lvliang_eco/overview.html", context)
+
+
+def comparison(request: HttpRequest) -> HttpResponse:
+    years, year = _year(request)
+    if year is None:
+        return render(request, "lvliang_eco/comparison.html", {"years": years, "year": None})
+    sort = request.GET.get("sort", "code")
+    data = selectors.comparison(year, visibility(request.user), sort)
+    return render(
+        request,
+        "lvliang_eco/comparison.html",
+        {"years": years, "year": year, "sort": sort, **data},
+    )
+
+
+def county(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Area, code=code)
+    vis = visibility(request.user)
+    if not vis.values(area):
+        raise PermissionDenied(f"无权查看{area.name}的详细数据（县区分局只能查看本县）")
+    years, year = _year(request)
+    data = selectors.county(area, vis)
+    invest = data["investment"]
+    context = {
+        "area": area,
+        "years": years,
+        "year": year,
+        **data,
+        "chart_met": charts.met_by_year(data["timeline"]),
+        "chart_years": charts.investment_by_year(invest["by_year"]),
+        "chart_progress": charts.planned_vs_completed(
+            [
+                {
+                    "label": "本县（单独实施+均摊估算）",
+                    "planned": invest["sole"] + invest["shared_estimate"],
+                    "completed": data["completed"],
+                }
+            ],
+            element_id="chart-county-progress",
+        ),
+    }
+    return render(request, "lvliang_eco/county.html", context)
+
+
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    target = get_object_or_404(Indicator.objects.select_related("task__domain"), code=code)
+    if target.parent_id:
+        target = target.parent
+    years, year = _year(request)
+    vis = visibility(request.user)
+    data = selectors.indicator(target, vis, year)
+    for chart in data["charts"]:
+        leaf = chart["leaf"]
+        chart["html"] = charts.indicator_values(
+            chart["series"],
+            unit=leaf.unit or target.unit,
+            lines=chart["lines"],
+            title=f"{leaf.code} {leaf.display_name}：各地区历年数值",
+        )
+    return render(
+        request,
+        "lvliang_eco/indicator.html",
+        {"indicator": target, "years": years, "year": year, **data},
+    )
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    years, year = _year(request)
+    lines = indicator_lines(year=2022)
+    sections = [{"domain": d, "indicators": lines.get(d.pk, [])} for d in domains()]
+    return render(
+        request,
+        "lvliang_eco/indicator_list.html",
+        {"sections": sections, "years": years, "year": year},
+    )
+
+
+def investment(request: HttpRequest) -> HttpResponse:
+    years, year = _year(request)
+    data = selectors.investment()
+    summary = data["summary"]
+    context = {
+        "years": years,
+        "year": year,
+        **data,
+        "chart_domains": charts.domain_investment(summary["domains"]),
+        "chart_split": charts.government_split(summary["domains"]),
+        "chart_counties": charts.county_investment(
+            summary["counties"], summary["city_wide"], summary["unresolved"]
+        ),
+        "chart_years": charts.investment_by_year(data["by_year"]),
+        "chart_sources": charts.funding_sources(data["sources"]),
+        "chart_progress": charts.planned_vs_completed(data["progress"]["domains"]),
+    }
+    return render(request, "lvliang_eco/investment.html", context)
+
+
+def data_quality(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
+        raise PermissionDenied("数据核对页仅供市局和领导小组查看")
+    years, year = _year(request)
+    return render(
+        request,
+        "lvliang_eco/quality.html",
+        {"years": years, "year": year, **selectors.data_quality()},
+    )
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    """The plan's own data as loaded: domains, indicators with the 2022 values, project groups."""
     summary = investment_summary()
     lines = indicator_lines(year=2022)
     groups = list(
@@ -27,40 +159,39 @@ def overview(request: HttpRequest) -> HttpResponse:
         .order_by("domain__order", "order")
     )
     totals = {item["domain"]: item for item in summary["domains"]}
-    sections = []
-    for domain in domains():
-        sections.append(
-            {
-                "domain": domain,
-                "indicators": lines.get(domain.pk, []),
-                "groups": [g for g in groups if g.domain_id == domain.pk],
-                "totals": totals.get(domain.name),
-            }
-        )
+    sections = [
+        {
+            "domain": domain,
+            "indicators": lines.get(domain.pk, []),
+            "groups": [g for g in groups if g.domain_id == domain.pk],
+            "totals": totals.get(domain.name),
+        }
+        for domain in domains()
+    ]
     top = [line for section in sections for line in section["indicators"]]
-    years = years_with_values()
-    year = _chosen_year(request, years)
-    results = compliance(year=year) if year else None
+    years, year = _year(request)
     context = {
-        "years": years,
-        "year": year,
-        "compliance": results,
-        "city_result": next((a for a in results.areas if a.area.code == CITY_CODE), None)
-        if results
-        else None,
-        "county_results": [a for a in results.areas if not a.area.is_city] if results else [],
         "sections": sections,
         "summary": summary,
         "indicator_count": len(top),
         "binding_count": sum(1 for line in top if line.indicator.is_binding),
         "group_count": len(groups),
+        "years": years,
+        "year": year,
     }
-    return render(request, "lvliang_eco/overview.html", context)
+    return render(request, "lvliang_eco/plan.html", context)
 
 
-def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
-    """The year asked for in `?year=`, if it has data; else the latest year with data."""
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
-    return years[-1] if years else None
+def export_table_1(request: HttpRequest) -> HttpResponse:
+    _, year = _year(request)
+    code = request.GET.get("area", CITY_CODE)
+    area = get_object_or_404(Area, code=code)
+    if not visibility(request.user).values(area):
+        raise PermissionDenied(f"无权导出{area.name}的数据")
+    if year is None:
+        raise PermissionDenied("尚无任何年度的数据可导出")
+    return exports.table_1(area, year)
+
+
+def export_table_3(request: HttpRequest) -> HttpResponse:
+    return exports.table_3()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from counties.models import Area
 from indicators.models import DeclaredFigure, Domain
 
-from .models import InvestmentRow, ProjectGroup
+from .models import InvestmentRow, ProjectGroup, ProjectProgress
 from .parsing import is_government
 
 ZERO = Decimal("0")
@@ -160,3 +160,105 @@ def unresolved_rows() -> list[InvestmentRow]:
         for row in investment_rows()
         if row.scope in {InvestmentRow.Scope.PARTIAL, InvestmentRow.Scope.UNRESOLVED}
     ]
+
+
+def investment_by_year(blocks: list[AmountBlock]) -> list[dict]:
+    """Planned amounts spread evenly over their implementation years (an estimate: the plan
+    gives a total per row, not a yearly schedule)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for block in blocks:
+        head = block.head
+        if block.amount is None or head.first_year is None:
+            continue
+        years = range(head.first_year, (head.last_year or head.first_year) + 1)
+        for year in years:
+            totals[year] += block.amount / len(years)
+    return [{"year": year, "amount": totals[year].quantize(CENT)} for year in sorted(totals)]
+
+
+def funding_sources(blocks: list[AmountBlock]) -> list[dict]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    government: dict[str, bool] = {}
+    for block in blocks:
+        if block.amount is None:
+            continue
+        source = block.head.funding_source or "未注明"
+        totals[source] += block.amount
+        government[source] = is_government(block.head.funding_kind)
+    return [
+        {"source": source, "amount": amount, "government": government[source]}
+        for source, amount in sorted(totals.items(), key=lambda item: -item[1])
+    ]
+
+
+def largest_rows(blocks: list[AmountBlock], count: int = 10) -> list[AmountBlock]:
+    given = [b for b in blocks if b.amount is not None]
+    return sorted(given, key=lambda b: b.amount, reverse=True)[:count]
+
+
+def progress_totals(blocks: list[AmountBlock], progress: list[ProjectProgress]) -> dict:
+    """Planned (the rows' amounts) against completed (what counties reported, latest year per
+    county and row), by domain and by county."""
+    latest: dict[tuple[int, int], ProjectProgress] = {}
+    for item in sorted(progress, key=lambda p: p.year):
+        latest[(item.investment_row_id, item.area_id)] = item
+    completed_by_row: dict[int, Decimal] = defaultdict(Decimal)
+    completed_by_area: dict[int, Decimal] = defaultdict(Decimal)
+    for item in latest.values():
+        if item.completed_amount is not None:
+            completed_by_row[item.investment_row_id] += item.completed_amount
+            completed_by_area[item.area_id] += item.completed_amount
+    domains: dict[str, dict] = {}
+    for block in blocks:
+        domain = block.head.group.domain.name
+        entry = domains.setdefault(domain, {"label": domain, "planned": ZERO, "completed": ZERO})
+        entry["planned"] += block.amount or ZERO
+        entry["completed"] += sum((completed_by_row[r.pk] for r in block.rows), ZERO)
+    return {
+        "domains": list(domains.values()),
+        "by_area": completed_by_area,
+        "reports": len(latest),
+    }
+
+
+def county_investment(blocks: list[AmountBlock], area: Area) -> dict:
+    """Investment in one county: rows in it alone, and its even share of shared rows (an
+    estimate), by domain and by implementation year."""
+    by_domain: dict[str, dict] = {}
+    by_year: dict[int, Decimal] = defaultdict(Decimal)
+    rows = []
+    for block in blocks:
+        codes = block.county_codes
+        if block.amount is None or block.scope != "counties" or area.code not in codes:
+            continue
+        share = block.amount / len(codes)
+        sole = len(codes) == 1
+        domain = block.head.group.domain.name
+        entry = by_domain.setdefault(
+            domain, {"domain": domain, "sole": ZERO, "shared_estimate": ZERO}
+        )
+        entry["sole" if sole else "shared_estimate"] += share
+        head = block.head
+        if head.first_year:
+            years = range(head.first_year, (head.last_year or head.first_year) + 1)
+            for year in years:
+                by_year[year] += share / len(years)
+        rows.append(
+            {"block": block, "share": share.quantize(CENT), "sole": sole, "shared_with": len(codes)}
+        )
+    return {
+        "by_domain": [
+            {
+                **d,
+                "sole": d["sole"].quantize(CENT),
+                "shared_estimate": d["shared_estimate"].quantize(CENT),
+            }
+            for d in by_domain.values()
+        ],
+        "by_year": [{"year": y, "amount": by_year[y].quantize(CENT)} for y in sorted(by_year)],
+        "rows": sorted(rows, key=lambda r: -r["share"]),
+        "sole": sum((d["sole"] for d in by_domain.values()), ZERO).quantize(CENT),
+        "shared_estimate": sum((d["shared_estimate"] for d in by_domain.values()), ZERO).quantize(
+            CENT
+        ),
+    }

@@ -15,3 +15,46 @@ def wan(value: Decimal | None) -> str:
 @register.filter
 def yi(value: Decimal | None) -> str:
     return formatting.yi(value)
+
+
+@register.filter
+def share(part: Decimal | None, whole: Decimal | None) -> str:
+    """A share in percent to one decimal, Chinese convention (12.4%)."""
+    if part is None or not whole:
+        return "—"
+    return f"{Decimal(part) * 100 / Decimal(whole):.1f}%"
+
+
+@register.filter
+def subtract(value, other):
+    return int(value) - int(other)
+
+
+@register.filter
+def add_decimal(value, other):
+    return Decimal(value or 0) + Decimal(other or 0)
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    return value.split()
+
+
+@register.filter
+def get(mapping, key):
+    if not mapping:
+        return None
+    try:
+        return mapping.get(int(key)) if isinstance(key, str) and key.isdigit() else mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def plain(value):
+    return formatting.plain_number(value) if isinstance(value, Decimal) else value
+
+
+@register.filter
+def sum_completed(rows: list[dict]) -> Decimal:
+    return sum((row["completed"] for row in rows), Decimal("0"))

@@ -20,7 +20,7 @@ def log_in(page, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="规划数据总览")).to_be_visible()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
 
 def fill_template(path, tmp_path):
@@ -52,7 +52,7 @@ def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, 
     user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="市局审核员")
     log_in(page, "jiaocheng")
     page.get_by_role("link", name="县区填报").click()
-    page.get_by_label("年份").select_option("2025")
+    page.get_by_label("填报年份").select_option("2025")
     expect(page.locator("#submission-table tbody tr")).to_have_count(1)
     page.get_by_role("link", name="查看与填报").click()
     expect(page.get_by_role("heading", name="交城县 2025年填报")).to_be_visible()

@@ -31,7 +31,9 @@ def test_a_leader_logs_in_and_reads_the_plan(page):
     screenshot(page, "01-login-error")
 
     log_in(page, "leader")
-    expect(page.get_by_role("heading", name="规划数据总览")).to_be_visible()
+    expect(page).to_have_url("/")
+    page.get_by_role("link", name="规划数据").click()
+    expect(page.get_by_role("heading", name="规划数据", exact=True)).to_be_visible()
     expect(page.locator(".headline")).to_contain_text("40 项考核指标，其中约束性 19 项")
     expect(page.locator(".headline")).to_contain_text("计划投资 1,632.90 亿元")
     expect(page.locator(".who")).to_contain_text("王组长（领导小组）")
@@ -82,13 +84,13 @@ def test_a_leader_reads_which_counties_reach_the_standard(page):
     page.goto("/login/")
     log_in(page, "leader")
     expect(page.get_by_role("status")).to_contain_text("演示数据")
-    expect(page.get_by_role("heading", name="2024年达标情况")).to_be_visible()
+    expect(page.get_by_role("heading", name="2024年概览")).to_be_visible()
     names = "、".join(compliance(year=2024).goals["reaching_standard"]["names"])
     expect(page.locator("#county-goal")).to_contain_text(names)
     screenshot(page, "05-overview-compliance-2024")
 
     page.get_by_label("年份").select_option("2022")
-    expect(page.get_by_role("heading", name="2022年达标情况")).to_be_visible()
+    expect(page.get_by_role("heading", name="2022年概览")).to_be_visible()
     expect(page).to_have_url("/?year=2022")
     expect(page.locator("#city-summary")).to_contain_text(
         "吕梁市：达标 29 / 40 项，约束性达标 13 / 19 项"

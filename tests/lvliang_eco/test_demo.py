@@ -96,9 +96,11 @@ def test_the_overview_shows_the_same_numbers_as_the_command(leader):
         assert ("达到" if area.reaches_standard else "未达到") in cells[7]
 
 
-def test_the_overview_honours_the_chosen_year_and_ignores_a_bad_one(leader):
+def test_every_page_honours_the_chosen_year_and_ignores_a_bad_one(leader):
     call_command("load_demo", stdout=StringIO())
     client = logged_in(leader)
-    assert "2023年达标情况" in client.get("/?year=2023").content.decode()
-    assert "2024年达标情况" in client.get("/?year=1999").content.decode()
-    assert "2024年达标情况" in client.get("/?year=abc").content.decode()
+    assert "2023年概览" in client.get("/?year=2023").content.decode()
+    # The choice is kept while moving between pages, and a year without data is ignored.
+    assert "各县对比：2023年" in client.get("/counties/").content.decode()
+    assert "2023年概览" in client.get("/?year=1999").content.decode()
+    assert "2024年概览" in logged_in(leader).get("/?year=abc").content.decode()

@@ -36,10 +36,10 @@ def test_a_right_password_leads_to_the_overview(client, leader):
 @pytest.mark.parametrize(
     "persona", ["bureau_user", "jiaocheng_officer", "xingxian_officer", "leader"]
 )
-def test_every_role_sees_the_plan_on_the_overview(request, persona):
+def test_every_role_sees_the_plans_own_data(request, persona):
     client = logged_in(request.getfixturevalue(persona))
-    text = client.get("/").content.decode()
-    assert "规划数据总览" in text
+    text = client.get("/plan/").content.decode()
+    assert "<h1>规划数据</h1>" in text
     assert "<strong>40</strong> 项考核指标，其中约束性 <strong>19</strong> 项" in text
     assert "<strong>65</strong> 项重点工程" in text
     assert "1,632.90" in text  # 亿元, from the rows
@@ -54,8 +54,8 @@ def test_the_overview_shows_the_role_of_who_is_logged_in(jiaocheng_officer):
     assert "管理后台" not in text
 
 
-def test_the_overview_shows_domain_totals_beside_table_3(bureau_user):
-    text = logged_in(bureau_user).get("/").content.decode()
+def test_the_plan_page_shows_domain_totals_beside_table_3(bureau_user):
+    text = logged_in(bureau_user).get("/plan/").content.decode()
     assert "合计 4,164 万元（政府 4,164 万元；表3声明 4,146 万元）" in text
     assert "9 行未列金额（--）" in text
 
@@ -66,7 +66,7 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(
     client = logged_in(bureau_user)
     client.get("/")
     with django_assert_max_num_queries(30) as first:
-        client.get("/")
+        client.get("/plan/")
     group = ProjectGroup.objects.create(
         domain=ProjectGroup.objects.first().domain, order=99, number="99", name="新增工程"
     )
@@ -75,7 +75,7 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(
             group=group, order=order, amount_printed="1", amount=1, amount_kind="given"
         )
     with django_assert_max_num_queries(len(first)) as second:
-        client.get("/")
+        client.get("/plan/")
     assert len(second) == len(first)
 
 

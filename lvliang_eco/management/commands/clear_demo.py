@@ -10,5 +10,5 @@ class Command(BaseCommand):
         report = demo_clear()
         self.stdout.write(
             f"已清除演示数据：指标值 {report.values} 条，创建进程 {report.milestones} 条，"
-            f"地区指标值 {report.overrides} 条。"
+            f"地区指标值 {report.overrides} 条，项目进展 {report.progress} 条。"
         )

@@ -10,5 +10,6 @@ class Command(BaseCommand):
         report = demo_load()
         self.stdout.write(
             f"已生成演示数据：指标值 {report.values} 条，创建进程 {report.milestones} 条，"
-            f"地区指标值 {report.overrides} 条。页面顶部会提示正在显示演示数据。"
+            f"地区指标值 {report.overrides} 条，项目进展 {report.progress} 条。"
+            "页面顶部会提示正在显示演示数据。"
         )

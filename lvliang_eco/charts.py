@@ -1,0 +1,282 @@
+# ruff: noqa: E501 (chart titles and hover templates read best whole)
+"""Plotly figures of the dashboards: one function per chart, each taking selector output and
+returning an HTML fragment without plotly.js (the page includes /static/vendor/plotly.min.js
+once). Colours, fonts and Chinese number formatting live here and in formatting.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .formatting import yi
+
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+# Okabe–Ito colours: told apart with any colour vision; every status also has a sign (✓ ✗ ? –).
+STATUS_COLOURS = {
+    "met": "#009E73",
+    "not_met": "#D55E00",
+    "needs_review": "#56B4E9",
+    "no_data": "#BBBBBB",
+}
+SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+GOVERNMENT, ENTERPRISE, ESTIMATE, CITY = "#0072B2", "#E69F00", "#56B4E9", "#999999"
+# One colour per county (Paul Tol's "muted" set, then Okabe–Ito); the city is a thick black line.
+AREA_COLOURS = [
+    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
+    "#999933", "#AA4499", "#0072B2", "#E69F00", "#D55E00", "#56B4E9",
+]  # fmt: skip
+
+
+def _layout(figure: go.Figure, *, title: str, x: str = "", y: str = "", height: int = 360) -> None:
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        separators=".,",
+        hoverlabel={"font": {"family": FONT}},
+    )
+    figure.update_xaxes(title_text=x, showline=True, linecolor="#888", gridcolor="#eee")
+    figure.update_yaxes(
+        title_text=y, showline=True, linecolor="#888", gridcolor="#eee", rangemode="tozero"
+    )
+
+
+def _html(figure: go.Figure, element_id: str) -> SafeString:
+    html = figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=element_id,
+        config={"displayModeBar": False, "responsive": True},
+    )
+    return mark_safe(f'<figure class="chart" id="{element_id}-figure">{html}</figure>')
+
+
+def empty(message: str) -> SafeString:
+    return format_html('<p class="empty-state">{}</p>', message)
+
+
+def _yi(value: Decimal | float) -> float:
+    return float(Decimal(value) / 10000)
+
+
+def counties_reaching_standard(points: list[dict], goals: list[dict], total: int) -> SafeString:
+    """Counties reaching the construction standard by year, against the 2025 and 2030 goals.
+    points: [{"year", "count", "names"}]; goals: [{"year", "required"}]."""
+    if not points:
+        return empty("尚无县区数据，无法统计达到建设标准的县（市、区）")
+    figure = go.Figure(
+        go.Bar(
+            x=[str(p["year"]) for p in points],
+            y=[p["count"] for p in points],
+            marker_color=STATUS_COLOURS["met"],
+            text=[f"{p['count']}个" for p in points],
+            textposition="outside",
+            customdata=["、".join(p["names"]) or "无" for p in points],
+            hovertemplate="%{x}年：%{y}个县（市、区）达到建设标准<br>%{customdata}<extra></extra>",
+            name="达到建设标准",
+        )
+    )
+    for goal in goals:
+        figure.add_hline(
+            y=goal["required"],
+            line_dash="dash",
+            line_color=SERIES[1] if goal["year"] == 2025 else SERIES[0],
+            annotation_text=f"{goal['year']}年目标：{goal['required']}个",
+            annotation_position="top left",
+        )
+    _layout(
+        figure, title="达到建设标准的县（市、区）数", x="年份", y=f"县（市、区）数（共{total}个）"
+    )
+    figure.update_yaxes(range=[0, total + 0.5], dtick=2)
+    figure.update_xaxes(type="category")
+    return _html(figure, "chart-counties-standard")
+
+
+def domain_investment(domains: list[dict]) -> SafeString:
+    """Planned investment by domain (亿元): the rows' sums beside Table 3's declared figures."""
+    names = [d["domain"] for d in domains]
+    figure = go.Figure()
+    figure.add_bar(
+        x=names,
+        y=[_yi(d["total"]) for d in domains],
+        name="按明细合计",
+        marker_color=SERIES[0],
+        text=[f"{yi(d['total'])}" for d in domains],
+        textposition="outside",
+        hovertemplate="%{x}：%{y:,.2f}亿元（按明细合计）<extra></extra>",
+    )
+    figure.add_bar(
+        x=names,
+        y=[_yi(d["declared_total"] or 0) for d in domains],
+        name="表3声明",
+        marker_color=SERIES[1],
+        hovertemplate="%{x}：%{y:,.2f}亿元（表3声明）<extra></extra>",
+    )
+    _layout(figure, title="各领域计划投资（亿元）", x="领域", y="投资（亿元）")
+    figure.update_layout(barmode="group")
+    return _html(figure, "chart-domain-investment")
+
+
+def government_split(domains: list[dict]) -> SafeString:
+    names = [d["domain"] for d in domains]
+    figure = go.Figure()
+    figure.add_bar(
+        x=names, y=[_yi(d["government"]) for d in domains], name="政府投资", marker_color=GOVERNMENT,
+        hovertemplate="%{x}：政府投资%{y:,.2f}亿元<extra></extra>",
+    )  # fmt: skip
+    figure.add_bar(
+        x=names, y=[_yi(d["enterprise"]) for d in domains], name="企业投资", marker_color=ENTERPRISE,
+        hovertemplate="%{x}：企业投资%{y:,.2f}亿元<extra></extra>",
+    )  # fmt: skip
+    _layout(figure, title="各领域政府与企业投资（亿元）", x="领域", y="投资（亿元）")
+    figure.update_layout(barmode="stack")
+    return _html(figure, "chart-government-split")
+
+
+def county_investment(counties: list[dict], city_wide: Decimal, unresolved: Decimal) -> SafeString:
+    """Investment located in each county: alone, plus an even share of shared rows (estimate);
+    city-wide and unresolved rows are named apart, never split."""
+    ranked = sorted(counties, key=lambda c: c["sole"] + c["shared_estimate"], reverse=True)
+    names = [c["name"] for c in ranked]
+    figure = go.Figure()
+    figure.add_bar(
+        x=names, y=[_yi(c["sole"]) for c in ranked], name="本县单独实施", marker_color=GOVERNMENT,
+        hovertemplate="%{x}：单独实施%{y:,.2f}亿元<extra></extra>",
+    )  # fmt: skip
+    figure.add_bar(
+        x=names, y=[_yi(c["shared_estimate"]) for c in ranked], name="多县共同实施的均摊（估算）",
+        marker_color=ESTIMATE, marker_pattern_shape="/",
+        hovertemplate="%{x}：共同实施均摊约%{y:,.2f}亿元（估算）<extra></extra>",
+    )  # fmt: skip
+    _layout(
+        figure,
+        title=f"各县（市、区）计划投资（亿元）；另有全市性{yi(city_wide)}亿元、地点未识别{yi(unresolved)}亿元不分县",
+        x="县（市、区）",
+        y="投资（亿元）",
+        height=400,
+    )
+    figure.update_layout(barmode="stack")
+    return _html(figure, "chart-county-investment")
+
+
+def investment_by_year(years: list[dict]) -> SafeString:
+    if not years:
+        return empty("没有可按年份统计的投资")
+    figure = go.Figure(
+        go.Bar(
+            x=[str(y["year"]) for y in years],
+            y=[_yi(y["amount"]) for y in years],
+            marker_color=SERIES[0],
+            hovertemplate="%{x}年：约%{y:,.2f}亿元<extra></extra>",
+            name="计划投资",
+        )
+    )
+    _layout(
+        figure,
+        title="按实施年份的计划投资（亿元，跨年项目按年平均分摊，为估算）",
+        x="年份",
+        y="投资（亿元）",
+    )
+    figure.update_xaxes(type="category")
+    return _html(figure, "chart-investment-years")
+
+
+def funding_sources(sources: list[dict]) -> SafeString:
+    ranked = sorted(sources, key=lambda s: s["amount"])
+    figure = go.Figure(
+        go.Bar(
+            x=[_yi(s["amount"]) for s in ranked],
+            y=[s["source"] for s in ranked],
+            orientation="h",
+            marker_color=[GOVERNMENT if s["government"] else ENTERPRISE for s in ranked],
+            hovertemplate="%{y}：%{x:,.2f}亿元<extra></extra>",
+            name="资金来源",
+        )
+    )
+    _layout(
+        figure,
+        title="按资金来源（亿元；蓝色为政府，橙色为企业）",
+        x="投资（亿元）",
+        y="",
+        height=120 + 28 * len(ranked),
+    )
+    figure.update_layout(margin={"l": 220})
+    return _html(figure, "chart-funding")
+
+
+def planned_vs_completed(rows: list[dict], *, element_id: str = "chart-progress") -> SafeString:
+    """rows: [{"label", "planned", "completed"}] in 万元."""
+    if not any(r["completed"] for r in rows):
+        return empty("尚无县区上报项目进展，暂无完成投资数据")
+    labels = [r["label"] for r in rows]
+    figure = go.Figure()
+    figure.add_bar(
+        x=labels, y=[_yi(r["planned"]) for r in rows], name="计划投资", marker_color=SERIES[0],
+        hovertemplate="%{x}：计划%{y:,.2f}亿元<extra></extra>",
+    )  # fmt: skip
+    figure.add_bar(
+        x=labels, y=[_yi(r["completed"]) for r in rows], name="已完成（县区上报）", marker_color=SERIES[2],
+        hovertemplate="%{x}：已完成%{y:,.2f}亿元<extra></extra>",
+    )  # fmt: skip
+    _layout(figure, title="计划投资与已完成投资（亿元）", x="", y="投资（亿元）")
+    figure.update_layout(barmode="group")
+    return _html(figure, element_id)
+
+
+def indicator_values(series: list[dict], *, unit: str, lines: list[dict], title: str) -> SafeString:
+    """Each area's value by year; lines: [{"value", "label"}] for the standard and targets."""
+    if not any(s["points"] for s in series):
+        return empty("本指标尚无可绘制的数值（只有状态或尚未上报）")
+    figure = go.Figure()
+    for index, item in enumerate(series):
+        if not item["points"]:
+            continue
+        years = [str(year) for year, _ in item["points"]]
+        values = [float(value) for _, value in item["points"]]
+        figure.add_scatter(
+            x=years,
+            y=values,
+            mode="lines+markers",
+            name=item["name"],
+            line={
+                "width": 4 if item.get("city") else 1.5,
+                "color": "#000"
+                if item.get("city")
+                else AREA_COLOURS[(index - 1) % len(AREA_COLOURS)],
+            },
+            hovertemplate=f"{item['name']} %{{x}}年：%{{y}}{unit}<extra></extra>",
+        )
+    for line in lines:
+        figure.add_hline(
+            y=float(line["value"]), line_dash="dot", line_color=line.get("colour", "#444"),
+            annotation_text=line["label"], annotation_position="top right",
+        )  # fmt: skip
+    _layout(figure, title=title, x="年份", y=f"数值（{unit or '无单位'}）", height=420)
+    figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1}, margin={"r": 110})
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(rangemode="normal")
+    return _html(figure, "chart-indicator")
+
+
+def met_by_year(points: list[dict]) -> SafeString:
+    """One area's count of indicators met, binding and reference, by year."""
+    if not points:
+        return empty("本县（市、区）尚无上报数据")
+    years = [str(p["year"]) for p in points]
+    figure = go.Figure()
+    figure.add_bar(x=years, y=[p["binding_met"] for p in points], name="约束性达标", marker_color=SERIES[0],
+                   hovertemplate="%{x}年：约束性达标%{y}项<extra></extra>")  # fmt: skip
+    figure.add_bar(x=years, y=[p["reference_met"] for p in points], name="参考性达标", marker_color=SERIES[4],
+                   hovertemplate="%{x}年：参考性达标%{y}项<extra></extra>")  # fmt: skip
+    _layout(figure, title="各年达标指标数（共40项）", x="年份", y="达标指标数（项）")
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(range=[0, 41])
+    figure.update_xaxes(type="category")
+    return _html(figure, "chart-met-by-year")

@@ -1,0 +1,308 @@
+"""Reads for the dashboards: each function returns what one page needs, in a fixed number of
+queries whatever the number of counties, indicators, years or projects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.http import HttpRequest
+
+from counties.models import CITY_CODE, Area, Milestone
+from indicators.assessment import JUDGEMENT_LABELS, STATUS_LABELS
+from indicators.compliance import AreaResult, compliance, compliance_years, years_with_values
+from indicators.models import Indicator, IndicatorValue
+from indicators.rules import threshold_target
+from projects.models import InvestmentRow, ProjectGroup, ProjectProgress
+from projects.selectors import (
+    amount_blocks,
+    county_investment,
+    funding_sources,
+    investment_by_year,
+    investment_rows,
+    investment_summary,
+    largest_rows,
+    progress_totals,
+)
+from submissions.models import Submission
+
+from .demo import demo_exists
+from .reconcile import reconcile
+from .visibility import Visibility
+
+ZERO = Decimal("0")
+SIGNS = {"met": "✓", "not_met": "✗", "needs_review": "?", "no_data": "–"}
+
+
+def chosen_year(request: HttpRequest, years: list[int]) -> int | None:
+    """The year every page shows: `?year=` when it has data, else the one chosen before (kept
+    in the session), else the latest year with data."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and int(raw) in years:
+        request.session["year"] = int(raw)
+        return int(raw)
+    remembered = request.session.get("year")
+    if remembered in years:
+        return remembered
+    return years[-1] if years else None
+
+
+def _groups_by_indicator() -> dict[int, list[ProjectGroup]]:
+    """Project groups linked to each indicator; a link to a sub-indicator counts for its parent."""
+    groups = ProjectGroup.objects.select_related("domain").prefetch_related("rows", "indicators")
+    linked: dict[int, list[ProjectGroup]] = defaultdict(list)
+    for group in groups:
+        for indicator in group.indicators.all():
+            for target in {indicator.pk, indicator.parent_id} - {None}:
+                if group not in linked[target]:
+                    linked[target].append(group)
+    return linked
+
+
+def overview(year: int | None, vis: Visibility) -> dict:
+    summary = investment_summary()
+    data = {"summary": summary, "year": year, "results": None}
+    if year is None:
+        return data
+    years = years_with_values()
+    per_year = compliance_years(years=years)
+    results = per_year[year]
+    city = next((a for a in results.areas if a.area.code == CITY_CODE), None)
+    counties = [a for a in results.areas if not a.area.is_city]
+    linked = _groups_by_indicator()
+    missed = []
+    if city:
+        for result in city.indicators:
+            if result.status == "met":
+                continue
+            groups = linked.get(result.indicator.pk, [])
+            money = sum((g.total_amount or ZERO for g in groups), ZERO)
+            missed.append({"result": result, "groups": groups, "money": money})
+    goals = results.goals
+    data.update(
+        results=results,
+        city=city,
+        counties=[c for c in counties if vis.statuses(c.area, year)],
+        hidden_counties=sum(1 for c in counties if not vis.statuses(c.area, year)),
+        reaching_names=[
+            c.area.name for c in counties if c.reaches_standard and vis.statuses(c.area, year)
+        ],
+        missed=missed,
+        missed_binding=[m for m in missed if m["result"].indicator.is_binding],
+        timeline=[
+            {
+                "year": y,
+                "count": per_year[y].goals["reaching_standard"]["count"],
+                "names": [
+                    a.area.name
+                    for a in per_year[y].areas
+                    if not a.area.is_city and a.reaches_standard and vis.statuses(a.area, y)
+                ],
+            }
+            for y in years
+        ],
+        standard_goals=[t for t in goals["targets"] if t["kind"] == "standard_reached"],
+        named_goals=[t for t in goals["targets"] if t["kind"] == "creation_completed"],
+    )
+    return data
+
+
+def comparison(year: int, vis: Visibility, sort: str) -> dict:
+    results = compliance(year=year)
+    indicators = [i for i in Indicator.objects.filter(parent__isnull=True).order_by("order")]
+    rows = []
+    for area in results.areas:
+        if area.area.is_city:
+            continue
+        visible = vis.statuses(area.area, year)
+        rows.append(
+            {
+                "area": area.area,
+                "visible": visible,
+                "values": vis.values(area.area),
+                "result": area,
+                "cells": [
+                    {"result": r, "sign": SIGNS[r.status], "label": STATUS_LABELS[r.status]}
+                    for r in area.indicators
+                ]
+                if visible
+                else [],
+            }
+        )
+    if sort == "result":
+        rows.sort(
+            key=lambda r: (
+                not r["visible"],
+                not r["result"].reaches_standard,
+                -r["result"].summary["binding_met"],
+                -r["result"].summary["met"],
+            )
+        )
+    return {"results": results, "indicators": indicators, "rows": rows}
+
+
+def county(area: Area, vis: Visibility) -> dict:
+    years = years_with_values() or [2022]
+    per_year = compliance_years(years=years, area_codes=[area.code], goals=False)
+    results: dict[int, AreaResult] = {y: per_year[y].areas[0] for y in years}
+    latest = results[years[-1]]
+    trend = []
+    for top in latest.indicators:
+        for item in [top, *top.subs]:
+            code = item.indicator.code
+            cells = []
+            for year in years:
+                found = _find(results[year], code)
+                cells.append({"year": year, "result": found, "sign": SIGNS[found.status]})
+            trend.append(
+                {"item": item, "cells": cells, "sub": item.indicator.parent_id is not None}
+            )
+    blocks = amount_blocks(investment_rows())
+    invest = county_investment(blocks, area)
+    progress = list(ProjectProgress.objects.filter(area=area))
+    completed = progress_totals(blocks, progress)["by_area"].get(area.pk, ZERO)
+    milestones = list(Milestone.objects.filter(area=area).order_by("kind"))
+    submissions = {s.year: s for s in Submission.objects.filter(area=area)}
+    return {
+        "years": years,
+        "results": results,
+        "latest": latest,
+        "trend": trend,
+        "timeline": [
+            {
+                "year": y,
+                "binding_met": results[y].summary["binding_met"],
+                "reference_met": results[y].summary["reference_met"],
+            }
+            for y in years
+        ],
+        "investment": invest,
+        "completed": completed,
+        "progress_reports": len(progress),
+        "milestones": milestones,
+        "submissions": [
+            {
+                "year": y,
+                "state": submissions[y].get_state_display() if y in submissions else "未开始",
+                "code": submissions[y].state if y in submissions else "none",
+            }
+            for y in years
+        ],
+    }
+
+
+def _find(result: AreaResult, code: str):
+    for top in result.indicators:
+        if top.indicator.code == code:
+            return top
+        for sub in top.subs:
+            if sub.indicator.code == code:
+                return sub
+    raise KeyError(code)
+
+
+def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
+    years = years_with_values() or [2022]
+    leaves = list(target.subs.order_by("order")) or [target]
+    areas = list(Area.objects.order_by("order"))
+    values = IndicatorValue.objects.filter(indicator__in=leaves).select_related("area")
+    points: dict[tuple[int, int], list] = defaultdict(list)
+    for value in values.order_by("year"):
+        if value.number is not None and vis.values(value.area):
+            points[(value.indicator_id, value.area_id)].append((value.year, value.number))
+    charts = []
+    for leaf in leaves:
+        lines = []
+        rule = leaf.standard_rule or target.standard_rule
+        bar = threshold_target(rule)
+        if bar:
+            lines.append({"value": bar[1], "label": f"指标值 {bar[1]}", "colour": "#D55E00"})
+        for label, target_rule in (
+            ("2025年目标", leaf.target_2025_rule),
+            ("2030年目标", leaf.target_2030_rule),
+        ):
+            found = threshold_target(target_rule)
+            if found and (not bar or found[1] != bar[1]):
+                lines.append(
+                    {"value": found[1], "label": f"{label} {found[1]}", "colour": "#0072B2"}
+                )
+        series = [
+            {"name": a.name, "points": points.get((leaf.pk, a.pk), []), "city": a.is_city}
+            for a in areas
+        ]
+        charts.append({"leaf": leaf, "series": series, "lines": lines})
+    result_year = year or years[-1]
+    city = compliance(year=result_year, area_codes=[CITY_CODE]).areas[0]
+    city_result = _find(city, target.code)
+    linked = _groups_by_indicator().get(target.pk, [])
+    return {
+        "years": years,
+        "charts": charts,
+        "city": city_result,
+        "city_year": result_year,
+        "groups": linked,
+        "money": sum((g.total_amount or ZERO for g in linked), ZERO),
+        "hidden": not vis.everything,
+    }
+
+
+def investment() -> dict:
+    summary = investment_summary()
+    blocks = amount_blocks(investment_rows())
+    progress = list(ProjectProgress.objects.all())
+    return {
+        "summary": summary,
+        "by_year": investment_by_year(blocks),
+        "sources": funding_sources(blocks),
+        "largest": largest_rows(blocks),
+        "progress": progress_totals(blocks, progress),
+        "top_county": max(summary["counties"], key=lambda c: c["sole"])
+        if summary["counties"]
+        else None,
+    }
+
+
+def data_quality() -> dict:
+    years = years_with_values()
+    disagreements = []
+    judged = 0
+    if years:
+        for year, results in compliance_years(years=years).items():
+            for area in results.areas:
+                for item in area.disagreements():
+                    disagreements.append(
+                        {
+                            "year": year,
+                            "area": area.area,
+                            "item": item,
+                            "recorded": JUDGEMENT_LABELS[item.value.judgement],
+                        }
+                    )
+                judged += len(area.judged())
+    counties = list(Area.objects.counties())
+    states = {(s.area_id, s.year): s for s in Submission.objects.all()}
+    missing = []
+    for year in years:
+        not_in = [
+            a.name
+            for a in counties
+            if (a.pk, year) not in states or states[(a.pk, year)].state != Submission.State.APPROVED
+        ]
+        missing.append({"year": year, "not_approved": not_in})
+    demo_values = IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).count()
+    unresolved = [
+        r
+        for r in InvestmentRow.objects.select_related("group__domain").order_by(
+            "group__domain__order", "group__order", "order"
+        )
+        if r.scope in {"partial", "unresolved"}
+    ]
+    return {
+        "checks": reconcile(),
+        "disagreements": disagreements,
+        "judged": judged,
+        "unresolved": unresolved,
+        "missing": missing,
+        "demo": demo_exists(),
+        "demo_values": demo_values,
+    }

@@ -1,0 +1,92 @@
+"""The leadership group reads the dashboards at 1366×768: charts visible and labelled."""
+
+import pytest
+from playwright.sync_api import expect
+
+from counties.roles import Role
+from counties.services import user_create
+from indicators.compliance import compliance
+from lvliang_eco.demo import demo_load
+
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+PASSWORD = "browser-pass-123"
+
+
+@pytest.fixture
+def leader_page(page):
+    demo_load()
+    user_create(username="leader", password=PASSWORD, role=Role.LEADERSHIP, full_name="王组长")
+    page.goto("/login/")
+    page.get_by_label("用户名").fill("leader")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    return page
+
+
+def chart(page, element_id: str, title: str):
+    figure = page.locator(f"#{element_id}")
+    expect(figure.locator(".main-svg").first).to_be_visible()
+    expect(figure.locator(".gtitle")).to_contain_text(title)
+    return figure
+
+
+def test_the_overview_answers_the_leaders_questions(leader_page):
+    page = leader_page
+    data = compliance(year=2024)
+    expect(page.get_by_role("heading", name="2024年概览")).to_be_visible()
+    count = data.goals["reaching_standard"]["count"]
+    expect(page.locator("#card-standard .big")).to_have_text(f"{count} / 13")
+    expect(page.locator("#card-money")).to_contain_text("1,632.90 亿元")
+    figure = chart(page, "chart-counties-standard", "达到建设标准的县（市、区）数")
+    expect(figure.locator(".xtitle")).to_have_text("年份")
+    expect(figure).to_contain_text("2025年目标：4个")
+    chart(page, "chart-domain-investment", "各领域计划投资（亿元）")
+    screenshot(page, "21-overview")
+    expect(page.locator("#missed-table")).to_be_visible()
+    page.locator("#missed-table").scroll_into_view_if_needed()
+    screenshot(page, "22-overview-missed")
+
+
+def test_the_county_comparison_matrix(leader_page):
+    page = leader_page
+    page.get_by_role("link", name="各县对比").click()
+    expect(page.get_by_role("heading", name="各县对比：2024年")).to_be_visible()
+    expect(page.locator("#matrix tbody tr")).to_have_count(13)
+    expect(page.locator("#matrix tbody tr").first.locator("td.s-met").first).to_be_visible()
+    page.get_by_role("link", name="按达标结果").click()
+    first = page.locator("#matrix tbody tr").first
+    expect(first).to_contain_text("达到")
+    screenshot(page, "23-comparison")
+    first.locator("td.area a").click()
+    expect(page.locator("#trend-table")).to_be_visible()
+    chart(page, "chart-met-by-year", "各年达标指标数")
+    screenshot(page, "24-county")
+
+
+def test_an_indicator_page(leader_page):
+    page = leader_page
+    page.goto("/indicators/28/")
+    expect(page.get_by_role("heading", name="28. 城镇污水处理率")).to_be_visible()
+    figure = chart(page, "chart-indicator", "各地区历年数值")
+    expect(figure).to_contain_text("指标值 95")
+    expect(figure.locator(".ytitle")).to_have_text("数值（%）")
+    expect(page.locator("#indicator-projects")).to_contain_text("深化城镇污水治理")
+    screenshot(page, "25-indicator")
+    figure.scroll_into_view_if_needed()
+    screenshot(page, "25b-indicator-chart")
+
+
+def test_the_investment_page(leader_page):
+    page = leader_page
+    page.get_by_role("link", name="投资").click()
+    expect(page.locator("#table-3")).to_contain_text("生态制度")
+    expect(page.locator('#table-3 tr[data-domain="生态制度"]')).to_contain_text("不一致")
+    expect(page.locator("#card-top-county .big")).to_have_text("兴县")
+    chart(page, "chart-domain-investment", "各领域计划投资（亿元）")
+    chart(page, "chart-government-split", "各领域政府与企业投资")
+    screenshot(page, "26-investment")
+    page.locator("#chart-county-investment").scroll_into_view_if_needed()
+    chart(page, "chart-county-investment", "各县（市、区）计划投资")
+    screenshot(page, "27-investment-counties")
