@@ -232,7 +232,9 @@ def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
         ]
         charts.append({"leaf": leaf, "series": series, "lines": lines})
     result_year = year or years[-1]
-    city = compliance(year=result_year, area_codes=[CITY_CODE]).areas[0]
+    city = compliance_years(years=[result_year], area_codes=[CITY_CODE], goals=False)[
+        result_year
+    ].areas[0]
     city_result = _find(city, target.code)
     linked = _groups_by_indicator().get(target.pk, [])
     return {

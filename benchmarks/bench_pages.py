@@ -1,0 +1,143 @@
+# ruff: noqa: E501 (report lines read best whole)
+"""Benchmark of the dashboard pages (not a test): server render time of each page.
+
+    python benchmarks/bench_pages.py [--counties 120] [--years 9] [--runs 3]
+
+1. The plan's seed with the demo county data (13 counties, 2022–2024).
+2. A generated province: N counties × the 40 indicators (55 with sub-indicators) × Y years.
+
+Uses its own SQLite database in a temporary folder unless DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PAGES = [
+    ("首页", "/"),
+    ("各县对比", "/counties/"),
+    ("县区页面", "/counties/141122/"),
+    ("指标页面", "/indicators/28/"),
+    ("投资", "/investment/"),
+    ("数据核对", "/quality/"),
+]
+
+
+def setup() -> None:
+    folder = tempfile.mkdtemp(prefix="lvliang-pages-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lvliang_eco.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("STATIC_ROOT", f"{folder}/static")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from lvliang_eco.demo import demo_load
+    from lvliang_eco.seed import seed_load
+
+    seed_load()
+    demo_load()
+
+
+def measure(label: str, runs: int, login: str) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from counties.roles import Role
+    from counties.services import user_create
+
+    user = user_create(username=login, password="bench-pass-123", role=Role.BUREAU)
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    print(label)
+    for name, url in PAGES:
+        client.get(url)  # warm caches (templates, compiled regexes)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        print(
+            f"   {name:<6}{url:<22} 中位 {statistics.median(times) * 1000:7.0f} ms   查询 {len(queries):>3} 次   页面 {len(response.content) / 1024:6.0f} KB"
+        )
+
+
+def province(counties: int, years: int) -> None:
+    from counties.models import Area
+    from indicators.models import Indicator, IndicatorValue
+
+    city = Area.objects.get(code="141100")
+    Area.objects.bulk_create(
+        Area(
+            code=f"15{n:04d}",
+            name=f"生成县{n}",
+            short_name=f"生{n}",
+            kind="county",
+            parent=city,
+            order=100 + n,
+            terrain="丘陵区",
+        )
+        for n in range(counties - 13)
+    )
+    areas = list(Area.objects.counties())
+    leaves = [i for i in Indicator.objects.prefetch_related("subs") if not i.subs.all()]
+    generator = random.Random(7)
+    first = 2024 - years + 1
+    existing = set(IndicatorValue.objects.values_list("area_id", "indicator_id", "year"))
+    rows = [
+        IndicatorValue(
+            indicator=leaf,
+            area=area,
+            year=year,
+            value_text=f"{generator.uniform(40, 100):.2f}",
+            number=None,
+            source="demo",
+        )
+        for area in areas
+        for leaf in leaves
+        for year in range(first, 2025)
+        if (area.pk, leaf.pk, year) not in existing
+    ]
+    for row in rows:
+        row.number = row.value_text
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    print(
+        f"生成：{len(areas)} 个县（市、区）× {len(leaves)} 项可填报指标 × {years} 年（{first}–2024），共 {IndicatorValue.objects.count()} 条指标值"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counties", type=int, default=120)
+    parser.add_argument("--years", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+
+    print(f"数据库：{connection.vendor}")
+    measure("1. 规划数据 + 演示数据（13个县，2022–2024年）", args.runs, "bench-seed")
+    province(args.counties, args.years)
+    measure(
+        f"2. 生成的省级规模（{args.counties}个县 × 40项指标 × {args.years}年）",
+        args.runs,
+        "bench-province",
+    )

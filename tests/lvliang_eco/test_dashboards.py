@@ -1,0 +1,241 @@
+"""Dashboard pages: content, who is refused, and queries that do not grow with the data."""
+
+import io
+import json
+import re
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from counties.models import Area
+from indicators.compliance import compliance
+from lvliang_eco.demo import demo_load
+from submissions.models import Submission
+
+from ..conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def js(text: str) -> str:
+    """How a text appears inside a plotly figure's JSON (non-ASCII escaped)."""
+    return json.dumps(text)[1:-1]
+
+
+PAGES = [
+    "/",
+    "/counties/",
+    "/counties/141122/",
+    "/indicators/",
+    "/indicators/28/",
+    "/investment/",
+    "/quality/",
+    "/plan/",
+]
+
+
+@pytest.fixture
+def demo(db):
+    demo_load()
+
+
+def test_an_anonymous_visitor_sees_no_dashboard():
+    for url in [*PAGES, "/exports/table1.xlsx", "/exports/table3.xlsx"]:
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+
+
+@pytest.mark.parametrize("persona", ["bureau_user", "leader"])
+def test_bureau_and_leadership_open_every_page(request, persona, demo):
+    client = logged_in(request.getfixturevalue(persona))
+    for url in PAGES:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_overview_answers_at_a_glance(leader, demo):
+    page = logged_in(leader).get("/?year=2024").content.decode()
+    data = compliance(year=2024)
+    city = next(a for a in data.areas if a.area.code == "141100")
+    assert f'<div class="big">{city.summary["met"]} / 40</div>' in page
+    assert f"约束性达标 {city.summary['binding_met']} / {city.summary['binding_total']}" in page
+    count = data.goals["reaching_standard"]["count"]
+    assert f'<div class="big">{count} / 13</div>' in page
+    assert "2025年目标 ≥4个（30%）" in page and "2030年目标 ≥11个（80%）" in page
+    assert "2025年目标 ≥2个（10%）" in page and "2030年目标 ≥8个（60%）" in page
+    assert "1,632.90 亿元" in page and "202.55 亿元（12.4%）" in page
+    assert '<script src="/static/vendor/plotly.min.js"' in page
+    assert "cdn.plot.ly" not in page
+    assert 'id="chart-counties-standard"' in page and 'id="chart-domain-investment"' in page
+
+
+def test_the_overview_lists_unmet_indicators_with_their_projects_and_money(leader):
+    # The plan's own 2022 values: 13 危险废物利用处置率 (binding) is not met.
+    page = logged_in(leader).get("/?year=2022").content.decode()
+    row = re.search(r'<tr data-code="13">(.*?)</tr>', page, re.S).group(1)
+    assert "未达标" in row and "生态安全19 危险废物利用处置" in row
+    assert "生态经济6 节能环保产业重点项目" in row  # 提高危险废物处置率
+    assert "134,300" in row  # 3,900 + 7,800 + 2,600 + 108,000 + 12,000
+    # 6 依法开展规划环境影响评价 is served by 生态制度2 whose amounts are all `--`.
+    row = re.search(r'<tr data-code="6">(.*?)</tr>', page, re.S).group(1)
+    assert "无工程支撑" in row
+    assert page.index('data-code="6"') < page.index('data-code="29"')  # binding first
+
+
+def test_the_overview_explains_an_empty_year(leader):
+    from indicators.models import IndicatorValue
+
+    IndicatorValue.objects.all().delete()
+    page = logged_in(leader).get("/").content.decode()
+    assert "本年度尚无县区提交数据" in page
+
+
+def test_the_comparison_matrix_shows_every_county_and_indicator(leader, demo):
+    page = logged_in(leader).get("/counties/?year=2024").content.decode()
+    assert page.count('<tr data-code="1411') == 13
+    assert page.count('class="ind binding"') == 19
+    data = compliance(year=2024)
+    xiaoyi = next(a for a in data.areas if a.area.code == "141181")
+    row = re.search(r'<tr data-code="141181">(.*?)</tr>', page, re.S).group(1)
+    assert row.count('class="s-met"') == xiaoyi.summary["met"]
+    assert 'href="/submissions/141181/2024/values/28/"' in row
+
+
+def test_the_comparison_sorts_by_result(leader, demo):
+    page = logged_in(leader).get("/counties/?year=2024&sort=result").content.decode()
+    codes = re.findall(r'<tr data-code="(\d+)">', page)
+    data = {a.area.code: a for a in compliance(year=2024).areas}
+    reaching = [c for c in codes if data[c].reaches_standard]
+    assert codes[: len(reaching)] == reaching
+
+
+def test_a_county_officer_sees_other_counties_only_when_approved(jiaocheng_officer, demo):
+    client = logged_in(jiaocheng_officer)
+    page = client.get("/counties/?year=2024").content.decode()
+    assert re.search(r'<tr data-code="141122">.*?s-met', page, re.S)
+    assert "未公开（本年度尚未审核通过）" in page
+    assert page.count("未公开（本年度尚未审核通过）") == 12
+    Submission.objects.create(area=Area.objects.get(code="141181"), year=2024, state="approved")
+    page = client.get("/counties/?year=2024").content.decode()
+    assert page.count("未公开（本年度尚未审核通过）") == 11
+    row = re.search(r'<tr data-code="141181">(.*?)</tr>', page, re.S).group(1)
+    assert "s-met" in row and "/submissions/141181/" not in row  # statuses, not values
+
+
+def test_a_county_officer_opens_only_their_own_county_page(jiaocheng_officer, demo):
+    client = logged_in(jiaocheng_officer)
+    assert client.get("/counties/141122/").status_code == 200
+    response = client.get("/counties/141123/")
+    assert response.status_code == 403 and "无权查看兴县的详细数据" in response.content.decode()
+    assert client.get("/quality/").status_code == 403
+    assert client.get("/exports/table1.xlsx?area=141123&year=2024").status_code == 403
+    assert client.get("/exports/table1.xlsx?area=141122&year=2024").status_code == 200
+
+
+def test_an_officer_sees_only_own_county_and_city_values_on_an_indicator_page(
+    jiaocheng_officer, demo
+):
+    page = logged_in(jiaocheng_officer).get("/indicators/28/").content.decode()
+    assert js("交城县") in page and js("吕梁市") in page
+    assert js("兴县") not in page
+    assert "县区分局只能看到本县和吕梁市的数值" in page
+
+
+def test_the_county_page(bureau_user, demo):
+    page = logged_in(bureau_user).get("/counties/141122/").content.decode()
+    assert "交城县（141122）" in page
+    assert "规划发布实施：计划2024年" in page
+    assert "多县共同实施均摊" in page and "（估算）" in page
+    assert 'id="ind-7.1"' in page and 'id="trend-table"' in page
+    assert 'id="chart-met-by-year"' in page
+
+
+def test_the_indicator_page(leader, demo):
+    page = logged_in(leader).get("/indicators/28/").content.decode()
+    assert "28. 城镇污水处理率" in page and "判定规则：≥95" in page
+    assert js("指标值 95") in page  # the standard line on the chart
+    assert "深化城镇污水治理" in page and "1,000,000" in page
+    assert (
+        logged_in(leader).get("/indicators/7.1/").status_code == 200
+    )  # a sub-indicator shows its parent
+
+
+def test_the_investment_page_rebuilds_table_3(leader, demo):
+    page = logged_in(leader).get("/investment/").content.decode()
+    row = re.search(r'<tr data-domain="生态制度">(.*?)</tr>', page, re.S).group(1)
+    assert "4,164" in row and "4,146" in row and "不一致" in row
+    row = re.search(r'<tr data-domain="生态安全">(.*?)</tr>', page, re.S).group(1)
+    assert "538,203" in row and "514,703" in row and "一致" in row
+    assert '<div class="big">兴县</div>' in page
+    for chart in [
+        "chart-domain-investment",
+        "chart-government-split",
+        "chart-county-investment",
+        "chart-investment-years",
+        "chart-funding",
+        "chart-progress",
+    ]:
+        assert f'id="{chart}"' in page, chart
+    assert "特变电工新能源股份有限公司兴县200MW" in page  # the largest row
+
+
+def test_the_data_quality_page(bureau_user, demo):
+    page = logged_in(bureau_user).get("/quality/").content.decode()
+    assert "binding_count" in page and "不一致" in page
+    assert "其他自然保护地等" in page
+    assert "条演示指标值（非真实上报）" in page
+    assert "尚未审核通过的县区年度" in page and "离石区、文水县" in page
+
+
+def test_the_table_1_export_follows_the_documents_layout(bureau_user):
+    response = logged_in(bureau_user).get("/exports/table1.xlsx?area=141100&year=2022")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [c.value for c in sheet[2]][:6] == ["领域", "任务", "序号", "指标名称", "单位", "指标值"]
+    rows = {str(r[2].value): r for r in sheet.iter_rows(min_row=3) if r[2].value is not None}
+    assert rows["22"][6].value == "-4.03" and rows["22"][7].value == "未达标"
+    assert rows["19"][7].value == "达标（记录的判断）"
+    assert "未达到建设标准" in sheet.cell(row=sheet.max_row, column=1).value
+
+
+def test_the_table_3_export(leader):
+    response = logged_in(leader).get("/exports/table3.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert rows[0][:3] == (1, "生态制度建设工程", 4164)
+    assert rows[0][6] == 4146 and rows[0][8] == 18
+    assert rows[-1][0] == "合计" and rows[-1][2] == 16329006
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_reads_in_a_fixed_number_of_queries(
+    url, bureau_user, demo, django_assert_max_num_queries
+):
+    client = logged_in(bureau_user)
+    client.get(url)
+    with django_assert_max_num_queries(60) as first:
+        client.get(url)
+    # More counties, more values, more years: the same number of queries.
+    city = Area.objects.get(code="141100")
+    from indicators.models import Indicator, IndicatorValue
+
+    leaves = [i for i in Indicator.objects.all() if not i.subs.exists()]
+    for number in range(5):
+        area = Area.objects.create(
+            code=f"1499{number:02d}",
+            name=f"测试县{number}",
+            short_name=f"测{number}",
+            kind="county",
+            parent=city,
+            order=50 + number,
+            terrain="平川区",
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=leaf, area=area, year=year, value_text="60", number=60, source="demo"
+            )
+            for leaf in leaves
+            for year in (2021, 2022, 2023, 2024)
+        )
+    with django_assert_max_num_queries(len(first)) as second:
+        client.get(url)
+    assert len(second) == len(first), url
