@@ -206,6 +206,8 @@ def demo_load() -> DemoReport:
     leaves = _leaves(indicators)
     binding_leaves = [i for i, _ in leaves if i.is_binding]
     areas = {a.code: a for a in Area.objects.all()}
+    # Real values (the plan's, or reported by a county) are never replaced by demo ones.
+    taken = set(IndicatorValue.objects.values_list("area_id", "year", "indicator_id"))
     rows = []
     for code, profiles in PROFILES.items():
         area = areas[code]
@@ -218,6 +220,8 @@ def demo_load() -> DemoReport:
                     continue  # a gap: nothing reported
                 meet = generator.should_meet(profile, indicator.is_binding, miss, indicator)
                 fields = generator.value(area, year, indicator, rule, meet)
+                if (area.pk, year, indicator.pk) in taken:
+                    continue
                 parsed = parse_value_text(fields["value_text"])
                 rows.append(
                     IndicatorValue(
@@ -276,6 +280,7 @@ def demo_load() -> DemoReport:
 def _demo_progress(generator: _Generator, areas: dict[str, Area]) -> int:
     """2024 progress reports: each county's share of the rows that cover it, partly done."""
     records = []
+    taken = set(ProjectProgress.objects.values_list("investment_row_id", "area_id", "year"))
     for block in amount_blocks(investment_rows()):
         codes = block.county_codes
         if block.amount is None or block.scope != "counties":
@@ -291,6 +296,8 @@ def _demo_progress(generator: _Generator, areas: dict[str, Area]) -> int:
             if draw > 0.9:
                 status, done = "未开工", 0.0
             share = block.amount / len(codes)
+            if (block.head.pk, areas[code].pk, 2024) in taken:
+                continue
             records.append(
                 ProjectProgress(
                     investment_row=block.head,

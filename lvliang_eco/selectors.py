@@ -3,6 +3,7 @@ queries whatever the number of counties, indicators, years or projects."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -38,7 +39,7 @@ def chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     """The year every page shows: `?year=` when it has data, else the one chosen before (kept
     in the session), else the latest year with data."""
     raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
+    if re.fullmatch(r"\d{4}", raw, re.ASCII) and int(raw) in years:
         request.session["year"] = int(raw)
         return int(raw)
     remembered = request.session.get("year")

@@ -1,12 +1,20 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 
 from indicators.admin import BindingFilter
 from indicators.models import IndicatorValue
 from projects.models import ProjectProgress
 
-from .history import PROGRESS_FIELDS, VALUE_FIELDS, ensure_unlocked, record, snapshot
+from .history import (
+    PROGRESS_FIELDS,
+    VALUE_FIELDS,
+    ensure_unlocked,
+    record,
+    snapshot,
+    version_bump,
+)
 from .models import Submission, SubmissionEvent, Upload, ValueChange
 from .resources import IndicatorValueAdminResource, ProgressResource
 
@@ -16,17 +24,25 @@ class LockedYearForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        area, year = cleaned.get("area"), cleaned.get("year")
-        if area is not None and year is not None:
-            ensure_unlocked(area.pk, year)
-            if self.instance.pk and (self.instance.area_id, self.instance.year) != (area.pk, year):
-                ensure_unlocked(self.instance.area_id, self.instance.year)
+        # On a change the county and year are read-only: the record's own apply.
+        area = cleaned.get("area")
+        area_id = area.pk if area is not None else self.instance.area_id
+        year = cleaned.get("year", self.instance.year)
+        if area_id is not None and year is not None:
+            ensure_unlocked(area_id, year)
         return cleaned
 
 
 class HistoryAdmin(ImportExportModelAdmin):
     form = LockedYearForm
     history_fields: dict[str, str] = {}
+    key_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A record stays with its county, year and indicator: moving it would escape the
+        # history and the lock of both county-years.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + self.key_fields if obj is not None else fields
 
     def save_model(self, request, obj, form, change: bool) -> None:
         before = snapshot(type(obj).objects.filter(pk=obj.pk).first(), self.history_fields)
@@ -42,6 +58,19 @@ class HistoryAdmin(ImportExportModelAdmin):
             user=request.user,
             **self.target(obj),
         )
+        version_bump(obj.area_id, obj.year)
+
+    def delete_queryset(self, request, queryset) -> None:
+        """The bulk "delete selected" action: every deletion is recorded, locked years refused."""
+        objects = list(queryset)
+        try:
+            for obj in objects:
+                ensure_unlocked(obj.area_id, obj.year)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return
+        for obj in objects:
+            self.delete_model(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if (
@@ -67,6 +96,7 @@ class HistoryAdmin(ImportExportModelAdmin):
             user=request.user,
             **target,
         )
+        version_bump(obj.area_id, obj.year)
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
@@ -78,6 +108,7 @@ class HistoryAdmin(ImportExportModelAdmin):
 class IndicatorValueAdmin(HistoryAdmin):
     resource_classes = [IndicatorValueAdminResource]
     history_fields = VALUE_FIELDS
+    key_fields = ("area", "year", "indicator")
     list_display = ("area", "year", "indicator", "value_text", "number", "judgement", "source")
     list_filter = ("year", "area", "indicator__task__domain", BindingFilter, "judgement", "source")
     search_fields = ("indicator__name", "indicator__code", "value_text", "area__name")
@@ -92,6 +123,7 @@ class IndicatorValueAdmin(HistoryAdmin):
 class ProjectProgressAdmin(HistoryAdmin):
     resource_classes = [ProgressResource]
     history_fields = PROGRESS_FIELDS
+    key_fields = ("area", "year", "investment_row")
     list_display = ("area", "year", "investment_row", "status", "completed_amount")
     list_filter = ("year", "area", "status", "investment_row__group__domain")
     search_fields = ("investment_row__group__name", "investment_row__content", "note")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from .models import Submission, ValueChange
 
@@ -86,3 +87,9 @@ def ensure_unlocked(area_id: int, year: int) -> None:
         raise ValidationError(
             f"{submission.area.name}{year}年的数据已审核通过并锁定，不能修改；如需修改请由市局重新开放"
         )
+
+
+def version_bump(area_id: int, year: int) -> None:
+    """A change outside an upload (admin edit or import) makes pending previews of that
+    county-year stale, so confirming one cannot overwrite the change."""
+    Submission.objects.filter(area_id=area_id, year=year).update(version=F("version") + 1)

@@ -17,7 +17,14 @@ from indicators.resources import IndicatorValueResource
 from lvliang_eco.resources import BaseResource
 from projects.models import InvestmentRow, ProjectProgress
 
-from .history import PROGRESS_FIELDS, VALUE_FIELDS, changes, ensure_unlocked, snapshot
+from .history import (
+    PROGRESS_FIELDS,
+    VALUE_FIELDS,
+    changes,
+    ensure_unlocked,
+    snapshot,
+    version_bump,
+)
 from .models import ValueChange
 
 
@@ -51,8 +58,8 @@ class CountyYearLoader(ModelInstanceLoader):
     def __init__(self, resource, dataset=None) -> None:
         super().__init__(resource, dataset)
         rows = dataset.dict if dataset is not None else []
-        areas = {str(r["area"]) for r in rows}
-        years = {int(r["year"]) for r in rows}
+        areas = {str(r.get("area")) for r in rows}
+        years = {year for year in (_year(r.get("year")) for r in rows) if year is not None}
         queryset = resource.get_queryset().filter(area__code__in=areas, year__in=years)
         self.cache = {
             (str(key), area, year): instance
@@ -67,7 +74,16 @@ class CountyYearLoader(ModelInstanceLoader):
         }
 
     def get_instance(self, row):
-        return self.cache.get((str(row[self.key_field]), str(row["area"]), int(row["year"])))
+        year = _year(row.get("year"))
+        return self.cache.get((str(row.get(self.key_field)), str(row.get("area")), year))
+
+
+def _year(value) -> int | None:
+    """A year cell as an int; anything else is left to the field's own validation."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 class ProgressLoader(CountyYearLoader):
@@ -93,6 +109,9 @@ class HistoryMixin:
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         ValueChange.objects.bulk_create(self._changes)
+        if kwargs.get("via", "admin") == "admin":
+            for area_id, year in {(c.area_id, c.year) for c in self._changes}:
+                version_bump(area_id, year)
         self._changes = []
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -205,6 +224,10 @@ class ProgressResource(HistoryMixin, BaseResource):
         skip_html_diff = True
         use_bulk = True
         batch_size = 1000
+
+    def import_instance(self, instance: ProjectProgress, row, **kwargs) -> None:
+        super().import_instance(instance, row, **kwargs)
+        instance.is_demo = False  # a reported row is real data, whatever was there before
 
     def history_target(self, instance: ProjectProgress) -> dict:
         return {"investment_row_id": instance.investment_row_id}

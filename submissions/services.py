@@ -39,6 +39,14 @@ def submission_get_or_create(*, area: Area, year: int) -> Submission:
     return submission
 
 
+def _refuse_if_in_review(submission: Submission) -> None:
+    if submission.state == Submission.State.SUBMITTED:
+        raise SubmissionError(
+            f"{submission.area.name}{submission.year}年的数据已提交审核，审核期间不能上传；"
+            "如需修改请联系市局退回"
+        )
+
+
 def _refuse_if_locked(submission: Submission) -> None:
     if submission.is_locked:
         raise SubmissionError(
@@ -126,20 +134,28 @@ def _import(
 
 
 def _result_errors(outcome: Outcome) -> list[str]:
+    """Errors of the model validation, each with the sheet row it came from."""
+    reading = outcome.reading
+    rows = {
+        "指标填报": [e.row for e in reading.indicators if not e.is_empty],
+        "项目进展": [e.row for e in reading.progress if not e.is_empty],
+    }
+
+    def where(sheet: str, number: int) -> str:
+        lines = rows[sheet]
+        row = lines[number - 1] if 0 < number <= len(lines) else None
+        return f"工作表“{sheet}” 第{row}行" if row else f"工作表“{sheet}”"
+
     messages = []
     for sheet, result in (
         ("指标填报", outcome.value_result),
         ("项目进展", outcome.progress_result),
     ):
         for row_number, errors in result.row_errors():
-            messages.extend(f"工作表“{sheet}”数据第{row_number}项：{e.error}" for e in errors)
+            messages.extend(f"{where(sheet, row_number)}：{e.error}" for e in errors)
         for invalid in result.invalid_rows:
             for messages_list in invalid.error_dict.values():
-                messages.extend(
-                    f"工作表“{sheet}”数据第{invalid.number}项：{m}" for m in messages_list
-                )
-            for message in getattr(invalid, "non_field_specific_errors", []) or []:
-                messages.append(f"工作表“{sheet}”数据第{invalid.number}项：{message}")
+                messages.extend(f"{where(sheet, invalid.number)}：{m}" for m in messages_list)
     return messages
 
 
@@ -256,6 +272,7 @@ def upload_preview(
     require_upload(user, area)
     submission = submission_get_or_create(area=area, year=year)
     _refuse_if_locked(submission)
+    _refuse_if_in_review(submission)
     upload = Upload(
         submission=submission,
         original_name=name[:255],
@@ -315,7 +332,7 @@ def upload_confirm(*, user, upload: Upload, via: str = "upload") -> Upload:
     with transaction.atomic():
         bumped = (
             Submission.objects.filter(pk=submission.pk, version=upload.base_version)
-            .exclude(state=Submission.State.APPROVED)
+            .exclude(state__in=[Submission.State.APPROVED, Submission.State.SUBMITTED])
             .update(version=F("version") + 1)
         )
         if bumped:
@@ -323,6 +340,7 @@ def upload_confirm(*, user, upload: Upload, via: str = "upload") -> Upload:
             return upload
     submission.refresh_from_db()
     _refuse_if_locked(submission)
+    _refuse_if_in_review(submission)
     Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE)
     raise SubmissionError(
         "预览之后这一县区年度的数据已被他人更新，这次上传未保存：请重新下载模板或重新上传预览"
@@ -387,6 +405,10 @@ def _transition(
 
 def submission_submit(*, user, submission: Submission, comment: str = "") -> Submission:
     require_upload(user, submission.area)
+    if not submission.uploads.filter(status=Upload.Status.CONFIRMED).exists():
+        raise SubmissionError(
+            f"{submission.area.name}{submission.year}年尚未保存任何数据，不能提交审核"
+        )
     return _transition(
         user=user,
         submission=submission,

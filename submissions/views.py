@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ from .selectors import catalogue, changes_for, submission_for, submissions_overv
 from .workbook import build_template
 
 FIRST_YEAR = 2022
+YEAR = re.compile(r"\d{4}", re.ASCII)
 
 
 def _years() -> list[int]:
@@ -52,6 +54,7 @@ def _area_year(code: str, year: int) -> tuple[Area, int]:
 def submission_list(request: HttpRequest) -> HttpResponse:
     years = _years()
     raw = request.GET.get("year", "")
+    raw = raw if YEAR.fullmatch(raw) else ""
     year = (
         int(raw)
         if raw.isdigit() and int(raw) in years
@@ -224,7 +227,7 @@ def action_label(action: str) -> str:
 @require_POST
 def approve_many(request: HttpRequest) -> HttpResponse:
     require_review(request.user)
-    ids = [int(i) for i in request.POST.getlist("submission") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("submission") if re.fullmatch(r"\d+", i, re.ASCII)]
     submissions = list(Submission.objects.filter(pk__in=ids).select_related("area"))
     if not submissions:
         messages.error(request, "请先勾选要审核通过的县（市、区）")
@@ -236,7 +239,10 @@ def approve_many(request: HttpRequest) -> HttpResponse:
         else:
             names = "、".join(s.area.name for s in submissions)
             messages.success(request, f"已审核通过：{names}")
-    return redirect(f"/submissions/?year={request.POST.get('year', '')}")
+    year = request.POST.get("year", "")
+    if not YEAR.fullmatch(year):
+        year = ""
+    return redirect(f"/submissions/?year={year}")
 
 
 def value_history(request: HttpRequest, code: str, year: int, indicator: str) -> HttpResponse:

@@ -394,6 +394,11 @@ def _check_meta(workbook, catalogue: Catalogue) -> None:
 def _check_frame(
     sheet, name: str, columns: list[tuple[str, int]], reading: Reading, max_rows: int
 ) -> bool:
+    if sheet.max_column > len(columns) + 20:
+        raise FileRefused(
+            f"工作表“{name}”有{sheet.max_column}列，远多于模板的{len(columns)}列："
+            "请使用本系统的模板，不要在右侧添加内容"
+        )
     if sheet.max_row > max_rows + FIRST_ROW:
         raise FileRefused(
             f"工作表“{name}”有{sheet.max_row}行，超过上限{max_rows}行：请只填写模板中已有的行"
@@ -449,31 +454,66 @@ def _formula(sheet_name: str, row: int, column: int, value, reading: Reading) ->
     return False
 
 
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _number(
-    value, *, sheet: str, row: int, column: int, reading: Reading, normalised: list[str]
+    value,
+    *,
+    sheet: str,
+    row: int,
+    column: int,
+    reading: Reading,
+    normalised: list[str],
+    number_format: str = "General",
+    places: int = 4,
 ) -> tuple[Decimal | None, str, bool]:
-    """(number, text as read, ok)."""
+    """(number, text as read, ok). `places`: the decimals the database keeps."""
     letter = get_column_letter(column)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "", True
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         reading.errors.append(CellError(sheet, row, letter, f"应为数字，实际为“{value}”"))
         return None, "", False
     if isinstance(value, int | float):
         number = Decimal(str(value))
-        return number, _cell_text(value), True
-    raw = str(value)
-    text = raw.strip().translate(_FULL_WIDTH).replace(" ", "")
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1]
-    if not _NUMBER.match(text):
-        reading.errors.append(CellError(sheet, row, letter, f"应为数字，实际为“{raw}”"))
+        if "%" in (number_format or ""):
+            # Excel keeps a typed 96.5% as 0.965 with a percent format.
+            number = (number * 100).normalize()
+            normalised.append(
+                f"{letter}列“{_plain(number)}%”（百分比格式）按 {_plain(number)} 读取"
+            )
+    else:
+        raw = value
+        text = raw.strip().translate(_FULL_WIDTH).replace(" ", "")
+        if text.endswith("%"):
+            text = text[:-1]
+        if not _NUMBER.match(text):
+            reading.errors.append(CellError(sheet, row, letter, f"应为数字，实际为“{raw}”"))
+            return None, "", False
+        number = Decimal(text.replace(",", ""))
+        if _cell_text(raw) != _plain(number):
+            normalised.append(f"{letter}列“{raw}”按 {_plain(number)} 读取")
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        reading.errors.append(
+            CellError(sheet, row, letter, f"最多保留{places}位小数，实际为{_plain(number)}")
+        )
         return None, "", False
-    number = Decimal(text.replace(",", ""))
-    if _cell_text(raw) != _cell_text(number):
-        normalised.append(f"{letter}列“{raw}”按 {number} 读取")
-    return number, str(number), True
+    if abs(number) >= Decimal(10) ** 12:
+        reading.errors.append(CellError(sheet, row, letter, f"数值过大：{_plain(number)}"))
+        return None, "", False
+    return number, _plain(number), True
+
+
+def _rows(sheet):
+    """(row number, cell values, number formats) of every data row."""
+    for cells in sheet.iter_rows(min_row=FIRST_ROW):
+        values = [cell.value for cell in cells]
+        formats = [getattr(cell, "number_format", "General") for cell in cells]
+        yield cells[0].row, values, formats
 
 
 def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
@@ -482,8 +522,7 @@ def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: in
         return
     seen: dict[str, int] = {}
     width = len(INDICATOR_COLUMNS)
-    for row, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
-        values = list(values)
+    for row, values, formats in _rows(sheet):
         if all(_cell_text(v) == "" for v in values):
             continue
         for column in range(width + 1, len(values) + 1):
@@ -521,7 +560,13 @@ def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: in
             continue
         normalised: list[str] = []
         number, number_text, ok = _number(
-            number_value, sheet=name, row=row, column=7, reading=reading, normalised=normalised
+            number_value,
+            sheet=name,
+            row=row,
+            column=7,
+            reading=reading,
+            normalised=normalised,
+            number_format=(formats + ["General"] * width)[6],
         )
         if not ok:
             continue
@@ -571,8 +616,7 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
         return
     seen: dict[str, int] = {}
     width = len(PROGRESS_COLUMNS)
-    for row, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True), FIRST_ROW):
-        values = list(values)
+    for row, values, formats in _rows(sheet):
         if all(_cell_text(v) == "" for v in values):
             continue
         for column in range(width + 1, len(values) + 1):
@@ -613,7 +657,14 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
             )
             continue
         amount, _, ok = _number(
-            amount_value, sheet=name, row=row, column=11, reading=reading, normalised=normalised
+            amount_value,
+            sheet=name,
+            row=row,
+            column=11,
+            reading=reading,
+            normalised=normalised,
+            number_format=(formats + ["General"] * width)[10],
+            places=2,
         )
         if not ok:
             continue

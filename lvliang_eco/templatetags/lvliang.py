@@ -45,7 +45,8 @@ def get(mapping, key):
     if not mapping:
         return None
     try:
-        return mapping.get(int(key)) if isinstance(key, str) and key.isdigit() else mapping.get(key)
+        numeric = isinstance(key, str) and key.isascii() and key.isdigit()
+        return mapping.get(int(key)) if numeric else mapping.get(key)
     except AttributeError:
         return None
 

@@ -104,3 +104,24 @@ def test_every_page_honours_the_chosen_year_and_ignores_a_bad_one(leader):
     assert "各县对比：2023年" in client.get("/counties/").content.decode()
     assert "2023年概览" in client.get("/?year=1999").content.decode()
     assert "2024年概览" in logged_in(leader).get("/?year=abc").content.decode()
+
+
+def test_reported_data_is_never_demo_and_survives_the_demo_commands(jiaocheng_officer):
+    from counties.models import Area
+    from projects.models import ProjectProgress
+    from submissions import services
+    from tests.submissions.helpers import GOOD, fill, template
+
+    upload = services.upload_preview(
+        user=jiaocheng_officer, area=Area.objects.get(code="141122"), year=2024, name="x.xlsx",
+        content=fill(template(year=2024), GOOD, {"4-4-2": ("在建", 100, None)}),
+    )  # fmt: skip
+    services.upload_confirm(user=jiaocheng_officer, upload=upload)
+    call_command("load_demo", stdout=StringIO())  # must not collide with reported rows
+    call_command("clear_demo", stdout=StringIO())
+    assert (
+        IndicatorValue.objects.filter(area__code="141122", year=2024, source="upload").count() == 4
+    )
+    assert (
+        ProjectProgress.objects.filter(area__code="141122", year=2024, is_demo=False).count() == 1
+    )

@@ -190,7 +190,64 @@ def test_batch_approval_is_all_or_nothing(bureau_user, jiaocheng_officer, xingxi
     with pytest.raises(SubmissionError, match="兴县2025年当前状态为“填报中”，不能审核通过"):
         services.submissions_approve_many(user=bureau_user, submissions=[jc, xx])
     assert Submission.objects.get(pk=jc.pk).state == Submission.State.SUBMITTED
+    with pytest.raises(SubmissionError, match="兴县2025年尚未保存任何数据，不能提交审核"):
+        services.submission_submit(user=xingxian_officer, submission=xx)
+    content = fill(template("141123"), GOOD)
+    upload = services.upload_preview(
+        user=xingxian_officer, area=xx.area, year=2025, name="兴县.xlsx", content=content
+    )
+    services.upload_confirm(user=xingxian_officer, upload=upload)
     services.submission_submit(user=xingxian_officer, submission=xx)
     services.submissions_approve_many(user=bureau_user, submissions=[jc, xx])
     assert set(Submission.objects.values_list("state", flat=True)) == {"approved"}
     assert SubmissionEvent.objects.filter(action="approve").count() == 2
+
+
+def test_no_upload_while_a_submission_is_in_review(jiaocheng_officer, bureau_user):
+    saved(jiaocheng_officer, GOOD)
+    submission = Submission.objects.get(area__code="141122", year=2025)
+    pending = preview(jiaocheng_officer, fill(template(), {"28": (97, None, None)}))
+    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    before = state()
+    for user in (jiaocheng_officer, bureau_user):
+        with pytest.raises(SubmissionError, match="已提交审核，审核期间不能上传"):
+            preview(user, fill(template(), {"28": (99, None, None)}))
+    with pytest.raises(SubmissionError, match="已提交审核，审核期间不能上传"):
+        services.upload_confirm(user=jiaocheng_officer, upload=pending)
+    assert state() == before
+
+
+def test_excel_percent_cells_and_tiny_numbers_are_read_as_meant(jiaocheng_officer):
+    def typed(workbook):
+        sheet = workbook["指标填报"]
+        rows = {str(sheet.cell(row=r, column=1).value): r for r in range(4, sheet.max_row + 1)}
+        cell = sheet.cell(row=rows["28"], column=7, value=0.965)  # Excel keeps 96.5% as 0.965
+        cell.number_format = "0.0%"
+        sheet.cell(row=rows["22"], column=7, value=0.0001)
+
+    upload = preview(jiaocheng_officer, fill(template(), edit=typed))
+    rows = {r["code"]: r for r in upload.preview["indicators"] if not r["empty"]}
+    assert rows["28"]["new"] == "96.5"
+    assert rows["28"]["normalised"] == ["G列“96.5%”（百分比格式）按 96.5 读取"]
+    assert rows["22"]["new"] == "0.0001"
+
+
+def test_too_many_decimals_are_refused_with_row_and_column(jiaocheng_officer):
+    before = state()
+    upload = preview(
+        jiaocheng_officer,
+        fill(template(), {"22": (0.00001, None, None)}, {"4-4-2": ("在建", 10.005, None)}),
+    )
+    assert upload.status == Upload.Status.REJECTED
+    assert any("G列：最多保留4位小数，实际为0.00001" in e for e in upload.errors), upload.errors
+    assert any("K列：最多保留2位小数，实际为10.005" in e for e in upload.errors), upload.errors
+    assert state() == before
+
+
+def test_a_sheet_far_wider_than_the_template_is_refused_quickly(jiaocheng_officer):
+    def wide(workbook):
+        workbook["指标填报"].cell(row=50, column=16384, value="x")
+
+    upload = preview(jiaocheng_officer, fill(template(), edit=wide))
+    assert upload.status == Upload.Status.REJECTED
+    assert "有16384列，远多于模板的9列" in upload.errors[0]

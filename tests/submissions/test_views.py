@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (admin form dicts read best on one line)
 """Every route of the submission pages, and who is refused by each."""
 
 import io
@@ -233,3 +234,81 @@ def test_admin_edits_are_recorded_and_refused_in_a_locked_year(bureau_user, jiao
     delete = f"/admin/indicators/indicatorvalue/{value.pk}/delete/"
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert IndicatorValue.objects.filter(pk=value.pk).exists()
+
+
+def test_an_admin_edit_makes_a_pending_preview_stale(
+    jiaocheng_officer, bureau_user, jiaocheng_upload
+):
+    from indicators.models import IndicatorValue
+
+    pending = services.upload_preview(
+        user=jiaocheng_officer, area=Area.objects.get(code="141122"), year=2025, name="p.xlsx",
+        content=fill(template(), {"28": (90, None, None)}),
+    )  # fmt: skip
+    value = IndicatorValue.objects.get(area__code="141122", year=2025, indicator__code="28")
+    form = {"value_text": "95", "state": "", "flag": "unknown", "judgement": "", "judgement_printed": "", "note": "", "source": "manual", "source_detail": "市局核实"}  # fmt: skip
+    logged_in(bureau_user).post(f"/admin/indicators/indicatorvalue/{value.pk}/change/", form)
+    with pytest.raises(services.SubmissionError, match="已被他人更新"):
+        services.upload_confirm(user=jiaocheng_officer, upload=pending)
+    value.refresh_from_db()
+    assert value.value_text == "95"
+
+
+def test_the_admin_cannot_move_a_value_to_another_county(bureau_user, jiaocheng_upload):
+    from indicators.models import IndicatorValue
+
+    value = IndicatorValue.objects.get(area__code="141122", year=2025, indicator__code="28")
+    xingxian = Area.objects.get(code="141123")
+    form = {"area": xingxian.pk, "year": 2024, "value_text": "96.5", "state": "", "flag": "unknown", "judgement": "", "judgement_printed": "", "note": "", "source": "upload", "source_detail": ""}  # fmt: skip
+    logged_in(bureau_user).post(f"/admin/indicators/indicatorvalue/{value.pk}/change/", form)
+    value.refresh_from_db()
+    assert (value.area.code, value.year) == ("141122", 2025)
+
+
+def test_bulk_deletion_in_the_admin_is_recorded_and_refused_in_a_locked_year(
+    bureau_user, jiaocheng_upload
+):
+    from indicators.models import IndicatorValue
+    from submissions.models import ValueChange
+
+    values = IndicatorValue.objects.filter(area__code="141122", year=2025)
+    ids = [str(v.pk) for v in values]
+    client = logged_in(bureau_user)
+    Submission.objects.filter(area__code="141122", year=2025).update(state="approved")
+    client.post(
+        "/admin/indicators/indicatorvalue/",
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+    assert IndicatorValue.objects.filter(pk__in=ids).count() == len(ids)
+    Submission.objects.filter(area__code="141122", year=2025).update(state="draft")
+    client.post(
+        "/admin/indicators/indicatorvalue/",
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+    assert not IndicatorValue.objects.filter(pk__in=ids).exists()
+    deleted = ValueChange.objects.filter(
+        indicator__code="28", field="数值（原文）", via="admin"
+    ).first()
+    assert (deleted.old, deleted.new, deleted.changed_by) == ("96.5", "", bureau_user)
+
+
+def test_odd_years_in_addresses_are_ignored_not_crashed(leader):
+    client = logged_in(leader)
+    assert client.get("/submissions/?year=²⁰²⁴").status_code == 200
+    assert client.get("/?year=²").status_code == 200
+
+
+def test_a_progress_import_with_a_bad_year_gets_a_message(bureau_user):
+    header = "investment_row,area,year,status,completed_amount,note\n"
+    upload = SimpleUploadedFile(
+        "p.csv", (header + "1,141122,abc,在建,10,\n").encode(), content_type="text/csv"
+    )
+    response = logged_in(bureau_user).post(
+        "/admin/projects/projectprogress/import/",
+        {"resource": "0", "format": "0", "import_file": upload},
+    )
+    assert response.status_code == 200
+    assert "year" in response.content.decode()
+    from projects.models import ProjectProgress
+
+    assert not ProjectProgress.objects.exists()
