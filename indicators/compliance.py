@@ -33,12 +33,21 @@ from .models import ConstructionStandardRule, Indicator, IndicatorValue, Standar
 from .parsing import parse_value_text
 from .rules import describe_rule, threshold_target
 
+# What the computation and the pages read of a value; the rest is not loaded.
+VALUE_FIELDS = (
+    "id", "indicator_id", "area_id", "year", "value_text", "number", "state", "flag",
+    "judgement", "judgement_printed", "note", "source", "source_detail",
+)  # fmt: skip
+
 
 def observation(value: IndicatorValue | None) -> Observation | None:
     if value is None:
         return None
+    cached = getattr(value, "_observation", None)
+    if cached is not None:
+        return cached
     parsed = parse_value_text(value.value_text)
-    return Observation(
+    value._observation = Observation(
         text=value.value_text,
         number=value.number,
         comparator=parsed.comparator,
@@ -46,6 +55,7 @@ def observation(value: IndicatorValue | None) -> Observation | None:
         flag=value.flag,
         judgement=value.judgement,
     )
+    return value._observation
 
 
 @dataclass
@@ -103,12 +113,17 @@ class Compliance:
 class _Data:
     """Everything the computation reads, in one query per table."""
 
-    def __init__(self, *, last_year: int, codes: list[str] | None = None) -> None:
+    def __init__(
+        self, *, last_year: int, codes: list[str] | None = None, progress: bool = True
+    ) -> None:
+        self.with_progress = progress
         self.areas = list(Area.objects.order_by("order"))
         self.indicators = list(Indicator.objects.order_by("order"))
         self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
-        values = IndicatorValue.objects.filter(year__lte=last_year).order_by("year")
+        values = (
+            IndicatorValue.objects.filter(year__lte=last_year).only(*VALUE_FIELDS).order_by("year")
+        )
         if codes is not None:
             values = values.filter(area__code__in=codes)
         for value in values:
@@ -164,7 +179,7 @@ def _indicator_result(
         agrees=agrees(assessment, value.judgement) if value else None,
         subs=subs,
     )
-    if not subs:
+    if not subs and data.with_progress:
         series = data.series(area, indicator, year)
         for target_year, target_rule in (
             (2025, indicator.target_2025_rule),
@@ -274,13 +289,17 @@ def _goals(data: _Data, year: int, counties: list[AreaResult], city: AreaResult 
 
 
 def compliance_years(
-    *, years: list[int], area_codes: list[str] | None = None, goals: bool = True
+    *,
+    years: list[int],
+    area_codes: list[str] | None = None,
+    goals: bool = True,
+    progress: bool = True,
 ) -> dict[int, Compliance]:
     """Results of the requested areas (all when None) for each year, with the plan-goal counts
     of the counties for that year (which need every county; `goals=False` skips them and reads
     only the requested areas): one read of each table whatever the number of years."""
     wanted_only = not goals and area_codes is not None
-    data = _Data(last_year=max(years), codes=area_codes if wanted_only else None)
+    data = _Data(last_year=max(years), codes=area_codes if wanted_only else None, progress=progress)
     output = {}
     for year in years:
         areas = [a for a in data.areas if area_codes is None or a.code in area_codes]

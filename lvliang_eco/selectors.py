@@ -66,7 +66,7 @@ def overview(year: int | None, vis: Visibility) -> dict:
     if year is None:
         return data
     years = years_with_values()
-    per_year = compliance_years(years=years)
+    per_year = compliance_years(years=years, progress=False)
     results = per_year[year]
     city = next((a for a in results.areas if a.area.code == CITY_CODE), None)
     counties = [a for a in results.areas if not a.area.is_city]
@@ -270,7 +270,7 @@ def data_quality() -> dict:
     disagreements = []
     judged = 0
     if years:
-        for year, results in compliance_years(years=years).items():
+        for year, results in compliance_years(years=years, progress=False).items():
             for area in results.areas:
                 for item in area.disagreements():
                     disagreements.append(
