@@ -90,3 +90,22 @@ def test_the_investment_page(leader_page):
     page.locator("#chart-county-investment").scroll_into_view_if_needed()
     chart(page, "chart-county-investment", "各县（市、区）计划投资")
     screenshot(page, "27-investment-counties")
+
+
+def test_the_data_quality_page_and_printing(page):
+    demo_load()
+    user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="李科长")
+    page.goto("/login/")
+    page.get_by_label("用户名").fill("bureau")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="数据核对").click()
+    expect(page.locator("#reconcile")).to_contain_text("binding_count")
+    expect(page.locator("#unresolved")).to_contain_text("其他自然保护地等")
+    screenshot(page, "28-quality")
+    page.goto("/")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="主导航")).to_be_hidden()
+    screenshot(page, "29-overview-print", full_page=True)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
