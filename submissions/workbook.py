@@ -516,37 +516,47 @@ def _rows(sheet):
         yield cells[0].row, values, formats
 
 
-def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
-    name = INDICATOR_SHEET
-    if not _check_frame(sheet, name, INDICATOR_COLUMNS, reading, max_rows):
-        return
+def _keyed_rows(sheet, name: str, width: int, reading: Reading, lookup, *, unknown, duplicate):
+    """The data rows of a sheet whose first cell names a known, not yet seen key, as
+    (row, values, number formats, key, catalogue line); values and formats are padded to the
+    template's width. Content beyond the template's columns, unknown and repeated keys are
+    reported."""
     seen: dict[str, int] = {}
-    width = len(INDICATOR_COLUMNS)
     for row, values, formats in _rows(sheet):
         if all(_cell_text(v) == "" for v in values):
             continue
         for column in range(width + 1, len(values) + 1):
             if _cell_text(values[column - 1]):
-                reading.errors.append(
-                    CellError(
-                        name,
-                        row,
-                        get_column_letter(column),
-                        f"模板之外的列有内容“{_cell_text(values[column - 1])[:20]}”",
-                    )
-                )
-        code = _cell_text(values[0])
-        line = catalogue.indicator(code)
+                text = _cell_text(values[column - 1])[:20]
+                letter = get_column_letter(column)
+                reading.errors.append(CellError(name, row, letter, f"模板之外的列有内容“{text}”"))
+        key = _cell_text(values[0])
+        line = lookup(key)
         if line is None:
-            reading.errors.append(CellError(name, row, "A", f"未知的指标编码“{code}”"))
+            reading.errors.append(CellError(name, row, "A", unknown(key)))
             continue
-        if code in seen:
-            reading.errors.append(
-                CellError(name, row, "A", f"指标“{code}”重复出现（第{seen[code]}行已有）")
-            )
+        if key in seen:
+            reading.errors.append(CellError(name, row, "A", duplicate(key, seen[key])))
             continue
-        seen[code] = row
-        number_value, choice_value, note_value = (values + [None] * width)[6:9]
+        seen[key] = row
+        yield row, values + [None] * width, formats + ["General"] * width, key, line
+
+
+def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
+    name = INDICATOR_SHEET
+    if not _check_frame(sheet, name, INDICATOR_COLUMNS, reading, max_rows):
+        return
+    width = len(INDICATOR_COLUMNS)
+    for row, values, formats, code, line in _keyed_rows(
+        sheet,
+        name,
+        width,
+        reading,
+        catalogue.indicator,
+        unknown=lambda key: f"未知的指标编码“{key}”",
+        duplicate=lambda key, first: f"指标“{key}”重复出现（第{first}行已有）",
+    ):
+        number_value, choice_value, note_value = values[6:9]
         if any(
             _formula(name, row, c, v, reading)
             for c, v in ((7, number_value), (8, choice_value), (9, note_value))
@@ -566,7 +576,7 @@ def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: in
             column=7,
             reading=reading,
             normalised=normalised,
-            number_format=(formats + ["General"] * width)[6],
+            number_format=formats[6],
         )
         if not ok:
             continue
@@ -614,35 +624,17 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
     name = PROGRESS_SHEET
     if not _check_frame(sheet, name, PROGRESS_COLUMNS, reading, max_rows):
         return
-    seen: dict[str, int] = {}
     width = len(PROGRESS_COLUMNS)
-    for row, values, formats in _rows(sheet):
-        if all(_cell_text(v) == "" for v in values):
-            continue
-        for column in range(width + 1, len(values) + 1):
-            if _cell_text(values[column - 1]):
-                reading.errors.append(
-                    CellError(
-                        name,
-                        row,
-                        get_column_letter(column),
-                        f"模板之外的列有内容“{_cell_text(values[column - 1])[:20]}”",
-                    )
-                )
-        key = _cell_text(values[0])
-        line = catalogue.progress_line(key)
-        if line is None:
-            reading.errors.append(
-                CellError(name, row, "A", f"投资明细“{key}”不存在或不涉及{catalogue.area_name}")
-            )
-            continue
-        if key in seen:
-            reading.errors.append(
-                CellError(name, row, "A", f"投资明细“{key}”重复出现（第{seen[key]}行已有）")
-            )
-            continue
-        seen[key] = row
-        status_value, amount_value, note_value = (values + [None] * width)[9:12]
+    for row, values, formats, key, _ in _keyed_rows(
+        sheet,
+        name,
+        width,
+        reading,
+        catalogue.progress_line,
+        unknown=lambda key: f"投资明细“{key}”不存在或不涉及{catalogue.area_name}",
+        duplicate=lambda key, first: f"投资明细“{key}”重复出现（第{first}行已有）",
+    ):
+        status_value, amount_value, note_value = values[9:12]
         if any(
             _formula(name, row, c, v, reading)
             for c, v in ((10, status_value), (11, amount_value), (12, note_value))
@@ -663,7 +655,7 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
             column=11,
             reading=reading,
             normalised=normalised,
-            number_format=(formats + ["General"] * width)[10],
+            number_format=formats[10],
             places=2,
         )
         if not ok:
