@@ -83,6 +83,27 @@ def _compare(left: Decimal, op: str, right: Decimal) -> bool:
     }[op]
 
 
+def _bound_meets(comparator: str, value: Decimal, op: str, bar: Decimal) -> bool | None:
+    """Whether every value allowed by `comparator value` (e.g. ≥60: [60, ∞)) satisfies
+    `op bar` (True), none does (False), or some do and some don't (None)."""
+    if op == "==":
+        outside = not _compare(bar, comparator, value)
+        return False if outside else None
+    lower = comparator in {">=", ">"}  # the bound is a lower bound: values go up from it
+    strict = comparator in {">", "<"}
+    if op in {">=", ">"}:
+        if lower:
+            all_meet = value > bar if (op == ">" and not strict) else value >= bar
+            return True if all_meet else None
+        none_meet = value <= bar if (op == ">" or strict) else value < bar
+        return False if none_meet else None
+    if not lower:
+        all_meet = value < bar if (op == "<" and not strict) else value <= bar
+        return True if all_meet else None
+    none_meet = value >= bar if (op == "<" or strict) else value > bar
+    return False if none_meet else None
+
+
 def _threshold(rule: Rule, current: Observation) -> tuple[str, str]:
     if current.number is None:
         return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的数值"
@@ -92,12 +113,10 @@ def _threshold(rule: Rule, current: Observation) -> tuple[str, str]:
     if current.comparator:
         # A bound such as `≥60`: decided only when every value it allows falls on one side.
         bound = f"{OPERATORS[current.comparator]}{_fmt(value)}"
-        at_least = current.comparator in {">=", ">"}
-        if at_least and op in {">=", ">"} and _compare(value, op, bar):
+        decided = _bound_meets(current.comparator, value, op, bar)
+        if decided is True:
             return MET, f"{bound}，满足{sign}{_fmt(bar)}"
-        if not at_least and op in {"<=", "<"} and _compare(value, op, bar):
-            return MET, f"{bound}，满足{sign}{_fmt(bar)}"
-        if at_least and op in {"<=", "<"} and not _compare(value, op, bar):
+        if decided is False:
             return NOT_MET, f"{bound}，不满足{sign}{_fmt(bar)}"
         return NEEDS_REVIEW, f"上报值为“{bound}”，无法确定是否{sign}{_fmt(bar)}"
     if _compare(value, op, bar):
@@ -176,6 +195,14 @@ def _combine(results: list[tuple[str, str]], *, any_of: bool) -> tuple[str, str]
     return MET, reason
 
 
+def _applies(rule: Rule, current: Observation) -> bool:
+    if rule["kind"] in {"state", "task"}:
+        return bool(current.state) or current.flag is not None or current.number is None
+    if rule["kind"] in {"threshold", "trend", "change", "conditional"}:
+        return current.number is not None or not (current.state or current.flag is not None)
+    return True
+
+
 def _evaluate(rule: Rule, current: Observation, previous: Observation | None) -> tuple[str, str]:
     kind = rule["kind"]
     if kind == "threshold":
@@ -188,9 +215,14 @@ def _evaluate(rule: Rule, current: Observation, previous: Observation | None) ->
         return _trend(rule, current, previous)
     if kind == "change":
         return _change(rule, current, previous)
-    if kind in {"all", "any"}:
+    if kind == "any":
+        # `较上年持续下降，或上报“逐步下降”`: a part asking for what the area did not report
+        # (a state when it reported a number, a number when it reported a state) does not apply.
+        parts = [p for p in rule["rules"] if _applies(p, current)] or rule["rules"]
+        return _combine([_evaluate(p, current, previous) for p in parts], any_of=True)
+    if kind == "all":
         parts = [_evaluate(part, current, previous) for part in rule["rules"]]
-        return _combine(parts, any_of=kind == "any")
+        return _combine(parts, any_of=False)
     if kind == "conditional":
         if current.number is None:
             return NEEDS_REVIEW, f"“{_short(current.text)}”中没有数值，无法确定适用的条件"
@@ -349,6 +381,8 @@ def progress(
         f"{base_year}年{_fmt(base)} → {year}年{_fmt(latest)}，年均增长{observed:.2%}；"
         f"{target_year}年达到{_fmt(target)}需年均{required:.2%}，比值{ratio:.2f}"
     )
+    if year >= target_year:
+        reason += f"；目标年份（{target_year}年）已到，仍未达到目标"
     details = {
         "base_year": base_year,
         "base": base,

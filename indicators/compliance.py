@@ -118,7 +118,7 @@ class _Data:
     ) -> None:
         self.with_progress = progress
         self.areas = list(Area.objects.order_by("order"))
-        self.indicators = list(Indicator.objects.order_by("order"))
+        self.indicators = list(Indicator.objects.select_related("parent").order_by("order"))
         self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
         values = (
@@ -155,12 +155,15 @@ def _indicator_result(
     indicator: Indicator,
     parent_rule: dict | None,
     parent_standard: str = "",
+    parent_override: StandardOverride | None = None,
 ) -> IndicatorResult:
-    override = data.overrides.get((area.pk, indicator.pk))
+    # An area's own bar applies first: the indicator's, else its parent's (an override of a
+    # composite indicator is the bar of each of its sub-indicators), then the printed rules.
+    override = data.overrides.get((area.pk, indicator.pk)) or parent_override
     rule = override.rule if override else (indicator.standard_rule or parent_rule)
     standard = override.standard if override else (indicator.standard or parent_standard)
     subs = [
-        _indicator_result(data, area, year, sub, rule, standard)
+        _indicator_result(data, area, year, sub, rule, standard, override)
         for sub in data.subs.get(indicator.pk, [])
     ]
     value = data.values.get((area.pk, year), {}).get(indicator.pk)
@@ -319,4 +322,4 @@ def compliance(*, year: int, area_codes: list[str] | None = None) -> Compliance:
 
 
 def years_with_values() -> list[int]:
-    return sorted(set(IndicatorValue.objects.values_list("year", flat=True).distinct()))
+    return list(IndicatorValue.objects.order_by("year").values_list("year", flat=True).distinct())

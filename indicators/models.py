@@ -144,7 +144,13 @@ class Indicator(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name.replace("\n", "")
+        """The name on one line: 26 prints its two branches on separate lines."""
+        lines = self.name.split("\n")
+        text = lines[0]
+        for line in lines[1:]:
+            joiner = "" if text.endswith(("：", "，", "、")) or line.startswith("（") else "，"
+            text += joiner + line
+        return text
 
     @property
     def is_binding(self) -> bool:

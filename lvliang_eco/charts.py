@@ -204,7 +204,7 @@ def funding_sources(sources: list[dict]) -> SafeString:
         figure,
         title="按资金来源（亿元；蓝色为政府，橙色为企业）",
         x="投资（亿元）",
-        y="",
+        y="资金来源",
         height=120 + 28 * len(ranked),
     )
     figure.update_layout(margin={"l": 220})
@@ -225,7 +225,7 @@ def planned_vs_completed(rows: list[dict], *, element_id: str = "chart-progress"
         x=labels, y=[_yi(r["completed"]) for r in rows], name="已完成（县区上报）", marker_color=SERIES[2],
         hovertemplate="%{x}：已完成%{y:,.2f}亿元<extra></extra>",
     )  # fmt: skip
-    _layout(figure, title="计划投资与已完成投资（亿元）", x="", y="投资（亿元）")
+    _layout(figure, title="计划投资与已完成投资（亿元）", x="领域", y="投资（亿元）")
     figure.update_layout(barmode="group")
     return _html(figure, element_id)
 

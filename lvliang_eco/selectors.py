@@ -133,10 +133,15 @@ def comparison(year: int, vis: Visibility, sort: str) -> dict:
     if sort == "result":
         rows.sort(
             key=lambda r: (
-                not r["visible"],
-                not r["result"].reaches_standard,
-                -r["result"].summary["binding_met"],
-                -r["result"].summary["met"],
+                (
+                    False,
+                    not r["result"].reaches_standard,
+                    -r["result"].summary["binding_met"],
+                    -r["result"].summary["met"],
+                    r["area"].order,
+                )
+                if r["visible"]
+                else (True, False, 0, 0, r["area"].order)
             )
         )
     return {"results": results, "indicators": indicators, "rows": rows}

@@ -173,3 +173,25 @@ def test_the_table_names_the_counties_that_reach_the_standard():
         f"2024年达到建设标准的县（市、区）：{data.goals['reaching_standard']['count']}/13（{names}）"
         in text
     )
+
+
+def test_an_override_of_a_composite_indicator_is_the_bar_of_its_sub_indicators():
+    StandardOverride.objects.create(
+        indicator=Indicator.objects.get(code="10"),
+        area=Area.objects.get(code="141100"),
+        standard="≥50",
+        rule={"kind": "threshold", "op": ">=", "value": "50"},
+        reason="测试：复合指标的地区标准",
+    )
+    ten = by_number(city_2022())["10"]
+    assert ten["status"] == "met"
+    assert (ten["sub"][0]["standard"], ten["sub"][0]["reason"]) == ("≥50", "52.11 ≥ 50")
+
+
+def test_names_printed_on_several_lines_read_as_one():
+    assert Indicator.objects.get(code="26").display_name == (
+        "一般工业固体废物综合利用率提高幅度：综合利用率≤60%的地区，综合利用率＞60%的地区"
+    )
+    assert Indicator.objects.get(code="9").display_name == (
+        "主要污染物减排（氮氧化物、挥发性有机物、化学需氧量、氨氮）"
+    )

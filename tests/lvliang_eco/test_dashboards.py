@@ -239,3 +239,29 @@ def test_every_page_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(first)) as second:
         client.get(url)
     assert len(second) == len(first), url
+
+
+def test_other_counties_tooltips_carry_no_values(jiaocheng_officer, demo):
+    Submission.objects.create(area=Area.objects.get(code="141123"), year=2024, state="approved")
+    page = logged_in(jiaocheng_officer).get("/counties/?year=2024").content.decode()
+    row = re.search(r'<tr data-code="141123">(.*?)</tr>', page, re.S).group(1)
+    assert "≥" not in row and "较上年" not in row  # no reasons, which quote the values
+    own = re.search(r'<tr data-code="141122">(.*?)</tr>', page, re.S).group(1)
+    assert "≥" in own or "较上年" in own
+
+
+def test_sorting_does_not_reveal_hidden_results(jiaocheng_officer, demo):
+    page = logged_in(jiaocheng_officer).get("/counties/?year=2024&sort=result").content.decode()
+    codes = re.findall(r'<tr data-code="(\d+)">', page)
+    assert codes[0] == "141122"  # the officer's own county, the only visible one
+    hidden = codes[1:]
+    assert hidden == sorted(hidden, key=lambda c: Area.objects.get(code=c).order)
+
+
+def test_the_investment_page_without_counties(leader):
+    from projects.models import InvestmentRow
+
+    InvestmentRow.counties.through.objects.all().delete()
+    Area.objects.counties().update(order=0)
+    response = logged_in(leader).get("/investment/")
+    assert response.status_code == 200
