@@ -125,3 +125,10 @@ def test_reported_data_is_never_demo_and_survives_the_demo_commands(jiaocheng_of
     assert (
         ProjectProgress.objects.filter(area__code="141122", year=2024, is_demo=False).count() == 1
     )
+
+
+def test_the_admin_says_demo_data_is_shown_too(bureau_user):
+    client = logged_in(bureau_user)
+    assert "演示数据" not in client.get("/admin/").content.decode()
+    call_command("load_demo", stdout=StringIO())
+    assert "当前数据含<strong>演示数据</strong>" in client.get("/admin/").content.decode()
