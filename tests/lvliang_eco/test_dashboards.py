@@ -65,7 +65,8 @@ def test_the_overview_answers_at_a_glance(leader, demo):
     assert "2025年目标 ≥2个（10%）" in page and "2030年目标 ≥8个（60%）" in page
     assert "1,632.90 亿元" in page and "202.55 亿元（12.4%）" in page
     assert '<script src="/static/vendor/plotly.min.js"' in page
-    assert "cdn.plot.ly" not in page
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    assert sources and all(src.startswith("/static/") for src in sources)  # no CDN
     assert 'id="chart-counties-standard"' in page and 'id="chart-domain-investment"' in page
 
 
