@@ -187,6 +187,28 @@ def describe_rule(rule: Rule | None) -> str:
     return "各子指标均达标"
 
 
+def rule_kinds(rule: Rule | None) -> set[str]:
+    """Every kind a rule is made of, parts and conditional branches included."""
+    if not rule:
+        return set()
+    kinds = {rule["kind"]}
+    for part in rule.get("rules", []):
+        kinds |= rule_kinds(part)
+    for branch in rule.get("branches", []):
+        kinds |= rule_kinds(branch["rule"])
+    return kinds
+
+
+def rule_parts(rule: Rule | None, kind: str) -> list[Rule]:
+    """The rule itself and its all/any parts that are of `kind`, in order."""
+    if not rule:
+        return []
+    found = [rule] if rule["kind"] == kind else []
+    for part in rule.get("rules", []):
+        found.extend(rule_parts(part, kind))
+    return found
+
+
 def threshold_target(rule: Rule | None) -> tuple[str, Decimal] | None:
     """The numeric bar of a target, when the target is (or contains) a threshold."""
     if not rule:

@@ -18,6 +18,7 @@ from django.db import transaction
 from counties.models import CITY_CODE, Area, Milestone
 from indicators.models import Indicator, IndicatorValue, StandardOverride
 from indicators.parsing import parse_value_text
+from indicators.rules import rule_kinds, rule_parts
 from projects.models import ProjectProgress
 from projects.selectors import amount_blocks, investment_rows
 
@@ -91,24 +92,6 @@ def _leaves(indicators: list[Indicator]) -> list[tuple[Indicator, dict | None]]:
     return leaves
 
 
-def _kinds(rule: dict | None) -> set[str]:
-    if not rule:
-        return set()
-    if rule["kind"] in {"all", "any"}:
-        return set().union(*(_kinds(part) for part in rule["rules"]))
-    return {rule["kind"]}
-
-
-def _first(rule: dict, kind: str) -> dict | None:
-    if rule["kind"] == kind:
-        return rule
-    for part in rule.get("rules", []):
-        found = _first(part, kind)
-        if found:
-            return found
-    return None
-
-
 class _Generator:
     def __init__(self) -> None:
         self.random = random.Random(SEED)
@@ -124,14 +107,14 @@ class _Generator:
         return self.random.random() < (0.75 if binding else 0.6)
 
     def value(self, area: Area, year: int, indicator: Indicator, rule: dict, meet: bool) -> dict:
-        kinds = _kinds(rule)
+        kinds = rule_kinds(rule)
         fields: dict = {"value_text": "", "flag": None, "judgement": ""}
         if "conditional" in kinds:
             return self._level(
                 area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields
             )
         if "threshold" in kinds:
-            bar_rule = _first(rule, "threshold")
+            bar_rule = rule_parts(rule, "threshold")[0]
             bar = float(bar_rule["value"])
             if bar_rule["op"] in {">=", ">"}:
                 top = 100.0 if indicator.unit == "%" else bar * 1.4
@@ -156,7 +139,7 @@ class _Generator:
                 fields["flag"] = True if meet or self.random.random() < 0.5 else False
             return fields
         if "state" in kinds:
-            accepted = _first(rule, "state")["accepted"][0]
+            accepted = rule_parts(rule, "state")[0]["accepted"][0]
             fields["value_text"] = accepted if meet else "尚未" + accepted
             return fields
         if "task" in kinds:

@@ -148,6 +148,15 @@ class InvestmentRow(models.Model):
     def __str__(self) -> str:
         return f"{self.group} 第{self.order}行"
 
+    @property
+    def years_text(self) -> str:
+        """The resolved implementation years: `2024` or `2023-2025` (blank when unknown)."""
+        if self.first_year is None:
+            return ""
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}-{self.last_year}"
+
 
 class ProjectIndicatorLink(models.Model):
     """An indicator that a project group's benefit text (效益分析) names."""

@@ -38,7 +38,7 @@ def investment_rows_resolve() -> ResolveReport:
         same_group = previous is not None and previous.group_id == row.group_id
         place = row.place or (previous_place if same_group else "")
         years = row.years_printed or (
-            _years_text(previous) if same_group and previous is not None else ""
+            previous.years_text if same_group and previous is not None else ""
         )
         funding = row.funding_source_printed or (previous.funding_source if same_group else "")
         unit = row.responsible_unit_printed or (previous.responsible_unit if same_group else "")
@@ -78,14 +78,6 @@ def investment_rows_resolve() -> ResolveReport:
             report.unresolved.append(row)
         previous, previous_place = row, place
     return report
-
-
-def _years_text(row: InvestmentRow) -> str:
-    if row.first_year is None:
-        return ""
-    if row.first_year == row.last_year:
-        return str(row.first_year)
-    return f"{row.first_year}-{row.last_year}"
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.rules import rule_kinds, rule_parts
+
 TEMPLATE_VERSION = "lvliang-submission-v1"
 INDICATOR_SHEET = "指标填报"
 PROGRESS_SHEET = "项目进展"
@@ -25,10 +27,10 @@ class InputSpec:
 
 
 def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
-    kinds = _kinds(rule)
+    kinds = rule_kinds(rule)
     number = bool(kinds & {"threshold", "trend", "change", "conditional"})
     choices: list[str] = []
-    for state_rule in _all(rule, "state"):
+    for state_rule in rule_parts(rule, "state"):
         choices.extend(a for a in state_rule["accepted"] if a not in choices)
     if choices:
         choices.append(NO)
@@ -37,26 +39,6 @@ def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
     # Shares are 0–100; rates of change (幅度, 下降率) may be negative or larger.
     percent = unit == "%" and "幅度" not in name and "下降率" not in name
     return InputSpec(number, tuple(choices), percent)
-
-
-def _kinds(rule: dict | None) -> set[str]:
-    if not rule:
-        return set()
-    kinds = {rule["kind"]}
-    for part in rule.get("rules", []):
-        kinds |= _kinds(part)
-    for branch in rule.get("branches", []):
-        kinds |= _kinds(branch["rule"])
-    return kinds
-
-
-def _all(rule: dict | None, kind: str) -> list[dict]:
-    if not rule:
-        return []
-    found = [rule] if rule["kind"] == kind else []
-    for part in rule.get("rules", []):
-        found.extend(_all(part, kind))
-    return found
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 content=(row.content or "（同上）").replace("\n", " "),
                 place=(row.place or "（同上）").replace("\n", ""),
                 amount=row.amount_printed or "（与上行合并）",
-                years=_years(row),
+                years=row.years_text,
                 shared_with=len(row.counties.all()),
                 current=ProgressCurrent(current.status, current.completed_amount, current.note)
                 if current
@@ -100,16 +100,6 @@ def _value_text(value: IndicatorValue | None) -> str:
     elif value.state and value.state != value.value_text:
         parts.append(value.state)
     return "；".join(parts)
-
-
-def _years(row: InvestmentRow) -> str:
-    if row.first_year is None:
-        return ""
-    return (
-        str(row.first_year)
-        if row.first_year == row.last_year
-        else f"{row.first_year}-{row.last_year}"
-    )
 
 
 def submission_for(area: Area, year: int) -> Submission | None:
