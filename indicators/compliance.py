@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,6 +33,10 @@ from .assessment import (
 from .models import ConstructionStandardRule, Indicator, IndicatorValue, StandardOverride
 from .parsing import parse_value_text
 from .rules import describe_rule, threshold_target
+
+# Which (area_id, year) a reader counts: a viewer's filter (a county officer counts other
+# counties' approved years only, see lvliang_eco/visibility.py). None counts everything.
+Counts = Callable[[int, int], bool]
 
 # What the computation and the pages read of a value; the rest is not loaded.
 VALUE_FIELDS = (
@@ -111,10 +116,16 @@ class Compliance:
 
 
 class _Data:
-    """Everything the computation reads, in one query per table."""
+    """Everything the computation reads, in one query per table. Values of the (area, year)s
+    that `counts` refuses are left out, as if never reported."""
 
     def __init__(
-        self, *, last_year: int, codes: list[str] | None = None, progress: bool = True
+        self,
+        *,
+        last_year: int,
+        codes: list[str] | None = None,
+        progress: bool = True,
+        counts: Counts | None = None,
     ) -> None:
         self.with_progress = progress
         self.areas = list(Area.objects.order_by("order"))
@@ -127,6 +138,8 @@ class _Data:
         if codes is not None:
             values = values.filter(area__code__in=codes)
         for value in values:
+            if counts is not None and not counts(value.area_id, value.year):
+                continue
             self.values[(value.area_id, value.year)][value.indicator_id] = value
             if value.number is not None:
                 self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
@@ -297,12 +310,19 @@ def compliance_years(
     area_codes: list[str] | None = None,
     goals: bool = True,
     progress: bool = True,
+    counts: Counts | None = None,
 ) -> dict[int, Compliance]:
     """Results of the requested areas (all when None) for each year, with the plan-goal counts
     of the counties for that year (which need every county; `goals=False` skips them and reads
-    only the requested areas): one read of each table whatever the number of years."""
+    only the requested areas): one read of each table whatever the number of years. Only the
+    values of the (area, year)s that `counts` accepts are read (None: all)."""
     wanted_only = not goals and area_codes is not None
-    data = _Data(last_year=max(years), codes=area_codes if wanted_only else None, progress=progress)
+    data = _Data(
+        last_year=max(years),
+        codes=area_codes if wanted_only else None,
+        progress=progress,
+        counts=counts,
+    )
     output = {}
     for year in years:
         areas = [a for a in data.areas if area_codes is None or a.code in area_codes]
@@ -317,9 +337,16 @@ def compliance_years(
     return output
 
 
-def compliance(*, year: int, area_codes: list[str] | None = None) -> Compliance:
-    return compliance_years(years=[year], area_codes=area_codes)[year]
+def compliance(
+    *, year: int, area_codes: list[str] | None = None, counts: Counts | None = None
+) -> Compliance:
+    return compliance_years(years=[year], area_codes=area_codes, counts=counts)[year]
 
 
-def years_with_values() -> list[int]:
-    return list(IndicatorValue.objects.order_by("year").values_list("year", flat=True).distinct())
+def years_with_values(*, counts: Counts | None = None) -> list[int]:
+    """The years with at least one value that `counts` accepts (None: any value). One query."""
+    values = IndicatorValue.objects.order_by()
+    if counts is None:
+        return list(values.order_by("year").values_list("year", flat=True).distinct())
+    pairs = values.values_list("area_id", "year").distinct()
+    return sorted({year for area_id, year in pairs if counts(area_id, year)})

@@ -12,11 +12,9 @@ from .models import (
     DeclaredFigure,
     Domain,
     Indicator,
-    IndicatorValue,
     StandardOverride,
     TaskArea,
 )
-from .parsing import parse_judgement, parse_value_text
 from .rules import derive_rule
 
 
@@ -66,38 +64,6 @@ class IndicatorResource(BaseResource):
             "benefit_aliases",
             "line",
         )
-
-
-class IndicatorValueResource(BaseResource):
-    area = fields.Field(
-        attribute="area", column_name="area", widget=widgets.ForeignKeyWidget(Area, "code")
-    )
-    indicator = fields.Field(
-        attribute="indicator",
-        column_name="indicator",
-        widget=widgets.ForeignKeyWidget(Indicator, "code"),
-    )
-
-    class Meta(BaseResource.Meta):
-        model = IndicatorValue
-        import_id_fields = ("indicator", "area", "year")
-        fields = (
-            "area",
-            "year",
-            "indicator",
-            "value_text",
-            "judgement_printed",
-            "note",
-            "source",
-            "source_detail",
-        )
-
-    def import_instance(self, instance: IndicatorValue, row, **kwargs) -> None:
-        super().import_instance(instance, row, **kwargs)
-        parsed = parse_value_text(instance.value_text)
-        instance.number = parsed.number
-        instance.state = parsed.state
-        instance.judgement = parse_judgement(instance.judgement_printed)
 
 
 class DeclaredFigureResource(BaseResource):

@@ -4,11 +4,19 @@ a newcomer sees live results. Every row is marked as demo and `demo_clear` remov
 Profiles decide who complies: a few counties reach the construction standard, some miss one
 binding indicator, some are weak and leave gaps. Values are generated to satisfy or miss each
 indicator's own rule, so the rule engine, not this file, decides every status.
+
+Demo values are reports like any other: they go through the one write path
+(`submissions.services.report_save`, route 演示数据), are checked against each indicator's input
+specification, and leave a history. The same values come out of every run, whatever
+PYTHONHASHSEED (one seeded generator, every draw in a fixed order), so loading twice changes
+nothing; what a county or the bureau reported is never replaced, and approved years are
+never touched.
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,10 +25,15 @@ from django.db import transaction
 
 from counties.models import CITY_CODE, Area, Milestone
 from indicators.models import Indicator, IndicatorValue, StandardOverride
-from indicators.parsing import parse_value_text
 from indicators.rules import rule_kinds, rule_parts
 from projects.models import ProjectProgress
 from projects.selectors import amount_blocks, investment_rows
+from submissions.catalogue import NO, YES
+from submissions.models import Submission, ValueChange
+from submissions.reporting import ProgressReport, ValueReport
+from submissions.services import report_save
+
+Via = ValueChange.Via
 
 YEARS = (2022, 2023, 2024)
 SEED = 20250101
@@ -53,6 +66,7 @@ class DemoReport:
     milestones: int
     overrides: int
     progress: int = 0
+    skipped: int = 0  # demo records left alone because their year is approved
 
 
 def demo_exists() -> bool:
@@ -65,16 +79,56 @@ def demo_exists() -> bool:
     )
 
 
+DEMO_DETAIL = "演示数据（load_demo 生成）"
+
+
+def _approved() -> set[tuple[int, int]]:
+    return set(
+        Submission.objects.filter(state=Submission.State.APPROVED).values_list("area_id", "year")
+    )
+
+
+def _demo_keys() -> dict[tuple[int, int], tuple[list[str], list[int]]]:
+    """Per (area_id, year): the codes of its demo values and the rows of its demo progress."""
+    keys: dict[tuple[int, int], tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
+    for area_id, year, code in IndicatorValue.objects.filter(
+        source=IndicatorValue.Source.DEMO
+    ).values_list("area_id", "year", "indicator__code"):
+        keys[(area_id, year)][0].append(code)
+    for area_id, year, row_id in ProjectProgress.objects.filter(is_demo=True).values_list(
+        "area_id", "year", "investment_row_id"
+    ):
+        keys[(area_id, year)][1].append(row_id)
+    return keys
+
+
 @transaction.atomic
 def demo_clear() -> DemoReport:
-    values, _ = IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).delete()
+    """Withdraw every demo value and progress record (with history, route 演示数据) except in
+    approved years, and remove the demo milestones and standard overrides."""
+    approved = _approved()
+    areas = {a.pk: a for a in Area.objects.all()}
+    values = progress = skipped = 0
+    for (area_id, year), (codes, rows) in sorted(_demo_keys().items()):
+        if (area_id, year) in approved:
+            skipped += len(codes) + len(rows)
+            continue
+        report_save(
+            area=areas[area_id],
+            year=year,
+            values=[ValueReport(c, withdraw=True, reason="清除演示数据") for c in codes],
+            progress=[ProgressReport(r, withdraw=True, reason="清除演示数据") for r in rows],
+            route=Via.DEMO,
+            source_detail=DEMO_DETAIL,
+        )
+        values += len(codes)
+        progress += len(rows)
     milestones, _ = Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
     milestones += Milestone.objects.filter(achieved_is_demo=True).update(
         achieved_on=None, achieved_is_demo=False
     )
     overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
-    progress, _ = ProjectProgress.objects.filter(is_demo=True).delete()
-    return DemoReport(values, milestones, overrides, progress)
+    return DemoReport(values, milestones, overrides, progress, skipped)
 
 
 def _leaves(indicators: list[Indicator]) -> list[tuple[Indicator, dict | None]]:
@@ -106,14 +160,15 @@ class _Generator:
             return indicator.pk not in miss and (binding or self.random.random() < 0.88)
         return self.random.random() < (0.75 if binding else 0.6)
 
-    def value(self, area: Area, year: int, indicator: Indicator, rule: dict, meet: bool) -> dict:
+    def value(
+        self, area: Area, year: int, indicator: Indicator, rule: dict, meet: bool
+    ) -> ValueReport:
+        """A report that meets (or misses) the rule, in the inputs the indicator takes."""
         kinds = rule_kinds(rule)
         fields: dict = {"value_text": "", "flag": None, "judgement": ""}
         if "conditional" in kinds:
-            return self._level(
-                area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields
-            )
-        if "threshold" in kinds:
+            self._level(area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields)
+        elif "threshold" in kinds:
             bar_rule = rule_parts(rule, "threshold")[0]
             bar = float(bar_rule["value"])
             if bar_rule["op"] in {">=", ">"}:
@@ -131,22 +186,23 @@ class _Generator:
                     if meet
                     else bar * self.random.uniform(1.03, 1.3)
                 )
-            fields["value_text"] = f"{number:.2f}".rstrip("0").rstrip(".")
-            return fields
-        if "trend" in kinds:
+            fields["value_text"] = f"{number:.2f}"
+        elif "trend" in kinds:
             self._level(area, year, indicator, meet, step=(0.01, 0.05), start=None, fields=fields)
             if "task" in kinds:
                 fields["flag"] = True if meet or self.random.random() < 0.5 else False
-            return fields
-        if "state" in kinds:
+        elif "state" in kinds:
             accepted = rule_parts(rule, "state")[0]["accepted"][0]
-            fields["value_text"] = accepted if meet else "尚未" + accepted
-            return fields
-        if "task" in kinds:
-            fields["flag"] = meet
-            fields["value_text"] = "是" if meet else "否"
-            return fields
-        return fields
+            return ValueReport(indicator.code, choice=accepted if meet else NO, judgement="")
+        elif "task" in kinds:
+            return ValueReport(indicator.code, choice=YES if meet else NO, judgement="")
+        choice = "" if fields["flag"] is None else (YES if fields["flag"] else NO)
+        return ValueReport(
+            indicator.code,
+            text=fields["value_text"],
+            choice=choice,
+            judgement=fields["judgement"],
+        )
 
     def _level(self, area, year, indicator, meet, *, step, start, fields) -> dict:
         key = (area.pk, indicator.pk)
@@ -182,16 +238,22 @@ class _Generator:
 
 @transaction.atomic
 def demo_load() -> DemoReport:
-    """Replace any demo rows with a fresh, deterministic set."""
-    demo_clear()
+    """Write the deterministic demo set through the one write path: new demo values are added,
+    changed ones updated, demo values no longer in the set withdrawn; values reported by a
+    county or the bureau, and approved years, are left as they are."""
     generator = _Generator()
     indicators = list(Indicator.objects.select_related("parent").order_by("order"))
     leaves = _leaves(indicators)
     binding_leaves = [i for i, _ in leaves if i.is_binding]
     areas = {a.code: a for a in Area.objects.all()}
-    # Real values (the plan's, or reported by a county) are never replaced by demo ones.
-    taken = set(IndicatorValue.objects.values_list("area_id", "year", "indicator_id"))
-    rows = []
+    # Real values (the plan's, or reported by a county or the bureau) are never replaced.
+    real = set(
+        IndicatorValue.objects.exclude(source=IndicatorValue.Source.DEMO).values_list(
+            "area_id", "year", "indicator_id"
+        )
+    )
+    approved = _approved()
+    wanted: dict[tuple[int, int], list[ValueReport]] = defaultdict(list)
     for code, profiles in PROFILES.items():
         area = areas[code]
         miss = {generator.random.choice(binding_leaves).pk}
@@ -202,26 +264,46 @@ def demo_load() -> DemoReport:
                 if profile == "weak" and generator.random.random() < 0.08:
                     continue  # a gap: nothing reported
                 meet = generator.should_meet(profile, indicator.is_binding, miss, indicator)
-                fields = generator.value(area, year, indicator, rule, meet)
-                if (area.pk, year, indicator.pk) in taken:
-                    continue
-                parsed = parse_value_text(fields["value_text"])
-                rows.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        area=area,
-                        year=year,
-                        value_text=fields["value_text"],
-                        number=parsed.number,
-                        state=parsed.state,
-                        flag=fields["flag"],
-                        judgement=fields["judgement"],
-                        source=IndicatorValue.Source.DEMO,
-                        source_detail="演示数据（load_demo 生成）",
-                    )
-                )
-    IndicatorValue.objects.bulk_create(rows)
+                report = generator.value(area, year, indicator, rule, meet)
+                if (area.pk, year, indicator.pk) not in real:
+                    wanted[(area.pk, year)].append(report)
+    progress = _demo_progress(generator, areas)
+    existing = _demo_keys()
+    by_pk = {a.pk: a for a in areas.values()}
+    written = skipped = progress_written = 0
+    for key in sorted(set(wanted) | set(progress) | set(existing)):
+        if key in approved:
+            skipped += len(wanted.get(key, [])) + len(progress.get(key, []))
+            continue
+        values = wanted.get(key, [])
+        rows = progress.get(key, [])
+        codes = {r.code for r in values}
+        row_ids = {r.row_id for r in rows}
+        stale_codes, stale_rows = existing.get(key, ([], []))
+        outcome = report_save(
+            area=by_pk[key[0]],
+            year=key[1],
+            values=values
+            + [
+                ValueReport(c, withdraw=True, reason="演示数据已更新")
+                for c in stale_codes
+                if c not in codes
+            ],
+            progress=rows
+            + [
+                ProgressReport(r, withdraw=True, reason="演示数据已更新")
+                for r in stale_rows
+                if r not in row_ids
+            ],
+            route=Via.DEMO,
+            source_detail=DEMO_DETAIL,
+        )
+        written += sum(1 for s in outcome.values if s.changes)
+        progress_written += sum(1 for s in outcome.progress if s.changes)
 
+    Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
+    Milestone.objects.filter(achieved_is_demo=True).update(achieved_on=None, achieved_is_demo=False)
+    StandardOverride.objects.filter(is_demo=True).delete()
     milestones = 0
     for milestone in Milestone.objects.filter(
         kind=Milestone.Kind.PLAN_PUBLISHED, planned_year__lte=2024
@@ -257,15 +339,22 @@ def demo_load() -> DemoReport:
                 is_demo=True,
             )
             overrides += 1
-    return DemoReport(len(rows), milestones, overrides, _demo_progress(generator, areas))
+    return DemoReport(written, milestones, overrides, progress_written, skipped)
 
 
-def _demo_progress(generator: _Generator, areas: dict[str, Area]) -> int:
-    """2024 progress reports: each county's share of the rows that cover it, partly done."""
-    records = []
-    taken = set(ProjectProgress.objects.values_list("investment_row_id", "area_id", "year"))
+def _demo_progress(
+    generator: _Generator, areas: dict[str, Area]
+) -> dict[tuple[int, int], list[ProgressReport]]:
+    """2024 progress reports: each county's share of the rows that cover it, partly done;
+    rows a county reported itself are left out."""
+    reports: dict[tuple[int, int], list[ProgressReport]] = defaultdict(list)
+    real = set(
+        ProjectProgress.objects.filter(is_demo=False).values_list(
+            "investment_row_id", "area_id", "year"
+        )
+    )
     for block in amount_blocks(investment_rows()):
-        codes = block.county_codes
+        codes = sorted(block.county_codes)  # a set: sorted, so draws follow a fixed order
         if block.amount is None or block.scope != "counties":
             continue
         for code in codes:
@@ -279,20 +368,14 @@ def _demo_progress(generator: _Generator, areas: dict[str, Area]) -> int:
             if draw > 0.9:
                 status, done = "未开工", 0.0
             share = block.amount / len(codes)
-            if (block.head.pk, areas[code].pk, 2024) in taken:
+            area = areas[code]
+            # The block's first row that names the county (a merged amount covers the rows
+            # below it, each with its own place).
+            row = next(r for r in block.rows if area in r.counties.all())
+            if (row.pk, area.pk, 2024) in real:
                 continue
-            records.append(
-                ProjectProgress(
-                    investment_row=block.head,
-                    area=areas[code],
-                    year=2024,
-                    status=status,
-                    completed_amount=(share * Decimal(str(round(done, 2)))).quantize(
-                        Decimal("0.01")
-                    ),
-                    note="演示数据",
-                    is_demo=True,
-                )
+            amount = (share * Decimal(str(round(done, 2)))).quantize(Decimal("0.01"))
+            reports[(area.pk, 2024)].append(
+                ProgressReport(row.pk, status=status, amount=str(amount), note="演示数据")
             )
-    ProjectProgress.objects.bulk_create(records)
-    return len(records)
+    return reports

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from counties.models import Area
 from indicators.assessment import STATUS_LABELS
-from indicators.compliance import compliance
+from indicators.compliance import Counts, compliance
 from indicators.models import Indicator
 from projects.selectors import investment_summary
 
@@ -52,8 +52,9 @@ def _sheet(workbook: Workbook, title: str, heading: str, headers: list[tuple[str
     return sheet
 
 
-def table_1(area: Area, year: int) -> FileResponse:
-    result = compliance(year=year, area_codes=[area.code]).areas[0]
+def table_1(area: Area, year: int, *, counts: Counts | None = None) -> FileResponse:
+    """`counts`: the viewer's filter of (area_id, year)s (None: everything)."""
+    result = compliance(year=year, area_codes=[area.code], counts=counts).areas[0]
     indicators = {i.pk: i for i in Indicator.objects.select_related("task__domain")}
     workbook = Workbook()
     sheet = _sheet(
@@ -71,8 +72,9 @@ def table_1(area: Area, year: int) -> FileResponse:
             if item.assessment.basis == "judgement":
                 status += "（记录的判断）"
             value = item.value.value_text if item.value else ""
-            if item.value and item.value.flag is not None:
-                value = (value + "；" if value else "") + ("是" if item.value.flag else "否")
+            choice = "" if not item.value or item.value.flag is None else "是否"[not item.value.flag]
+            if choice and value != choice:
+                value = (value + "；" if value else "") + choice
             sheet.append(
                 [
                     safe_cell(x)

@@ -15,11 +15,11 @@ from indicators.resources import (
     DomainResource,
     IndicatorResource,
     IndicatorRuleResource,
-    IndicatorValueResource,
     TaskAreaResource,
 )
 from projects.resources import InvestmentRowResource, ProjectGroupResource
 from projects.services import investment_rows_resolve, project_indicator_links_rebuild
+from submissions.resources import SeedValueResource
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -30,7 +30,7 @@ SEED_FILES = [
     ("task_areas.csv", TaskAreaResource),
     ("indicators.csv", IndicatorResource),
     ("indicator_rules.csv", IndicatorRuleResource),
-    ("indicator_values.csv", IndicatorValueResource),
+    ("indicator_values.csv", SeedValueResource),
     ("declared_figures.csv", DeclaredFigureResource),
     ("project_groups.csv", ProjectGroupResource),
     ("investment_rows.csv", InvestmentRowResource),

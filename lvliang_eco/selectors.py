@@ -1,5 +1,6 @@
 """Reads for the dashboards: each function returns what one page needs, in a fixed number of
-queries whatever the number of counties, indicators, years or projects."""
+queries whatever the number of counties, indicators, years or projects. Every read of county
+data goes through the viewer's filter (`Visibility.counts`): what it refuses is never loaded."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Count
 from django.http import HttpRequest
 
 from counties.models import CITY_CODE, Area, Milestone
@@ -14,7 +16,7 @@ from indicators.assessment import JUDGEMENT_LABELS, STATUS_LABELS
 from indicators.compliance import AreaResult, compliance, compliance_years, years_with_values
 from indicators.models import Indicator, IndicatorValue
 from indicators.rules import threshold_target
-from projects.models import InvestmentRow, ProjectGroup, ProjectProgress
+from projects.models import InvestmentRow, ProjectGroup
 from projects.selectors import (
     amount_blocks,
     county_investment,
@@ -23,6 +25,7 @@ from projects.selectors import (
     investment_rows,
     investment_summary,
     largest_rows,
+    progress_reports,
     progress_totals,
 )
 from submissions.models import Submission
@@ -65,8 +68,8 @@ def overview(year: int | None, vis: Visibility) -> dict:
     data = {"summary": summary, "year": year, "results": None}
     if year is None:
         return data
-    years = years_with_values()
-    per_year = compliance_years(years=years, progress=False)
+    years = years_with_values(counts=vis.counts)
+    per_year = compliance_years(years=years, progress=False, counts=vis.counts)
     results = per_year[year]
     city = next((a for a in results.areas if a.area.code == CITY_CODE), None)
     counties = [a for a in results.areas if not a.area.is_city]
@@ -109,7 +112,7 @@ def overview(year: int | None, vis: Visibility) -> dict:
 
 
 def comparison(year: int, vis: Visibility, sort: str) -> dict:
-    results = compliance(year=year)
+    results = compliance(year=year, counts=vis.counts)
     indicators = [i for i in Indicator.objects.filter(parent__isnull=True).order_by("order")]
     rows = []
     for area in results.areas:
@@ -148,8 +151,8 @@ def comparison(year: int, vis: Visibility, sort: str) -> dict:
 
 
 def county(area: Area, vis: Visibility) -> dict:
-    years = years_with_values() or [2022]
-    per_year = compliance_years(years=years, area_codes=[area.code], goals=False)
+    years = years_with_values(counts=vis.counts) or [2022]
+    per_year = compliance_years(years=years, area_codes=[area.code], goals=False, counts=vis.counts)
     results: dict[int, AreaResult] = {y: per_year[y].areas[0] for y in years}
     latest = results[years[-1]]
     trend = []
@@ -165,7 +168,7 @@ def county(area: Area, vis: Visibility) -> dict:
             )
     blocks = amount_blocks(investment_rows())
     invest = county_investment(blocks, area)
-    progress = list(ProjectProgress.objects.filter(area=area))
+    progress = progress_reports(area=area, counts=vis.counts)
     completed = progress_totals(blocks, progress)["by_area"].get(area.pk, ZERO)
     milestones = list(Milestone.objects.filter(area=area).order_by("kind"))
     submissions = {s.year: s for s in Submission.objects.filter(area=area)}
@@ -208,13 +211,17 @@ def _find(result: AreaResult, code: str):
 
 
 def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
-    years = years_with_values() or [2022]
+    years = years_with_values(counts=vis.counts) or [2022]
     leaves = list(target.subs.order_by("order")) or [target]
     areas = list(Area.objects.order_by("order"))
     values = IndicatorValue.objects.filter(indicator__in=leaves).select_related("area")
     points: dict[tuple[int, int], list] = defaultdict(list)
     for value in values.order_by("year"):
-        if value.number is not None and vis.values(value.area):
+        if (
+            value.number is not None
+            and vis.values(value.area)
+            and vis.counts(value.area_id, value.year)
+        ):
             points[(value.indicator_id, value.area_id)].append((value.year, value.number))
     charts = []
     for leaf in leaves:
@@ -238,9 +245,9 @@ def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
         ]
         charts.append({"leaf": leaf, "series": series, "lines": lines})
     result_year = year or years[-1]
-    city = compliance_years(years=[result_year], area_codes=[CITY_CODE], goals=False)[
-        result_year
-    ].areas[0]
+    city = compliance_years(
+        years=[result_year], area_codes=[CITY_CODE], goals=False, counts=vis.counts
+    )[result_year].areas[0]
     city_result = _find(city, target.code)
     linked = _groups_by_indicator().get(target.pk, [])
     return {
@@ -254,10 +261,10 @@ def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
     }
 
 
-def investment() -> dict:
+def investment(vis: Visibility) -> dict:
     summary = investment_summary()
     blocks = amount_blocks(investment_rows())
-    progress = list(ProjectProgress.objects.all())
+    progress = progress_reports(counts=vis.counts)
     return {
         "summary": summary,
         "by_year": investment_by_year(blocks),
@@ -270,12 +277,13 @@ def investment() -> dict:
     }
 
 
-def data_quality() -> dict:
-    years = years_with_values()
+def data_quality(vis: Visibility) -> dict:
+    years = years_with_values(counts=vis.counts)
     disagreements = []
     judged = 0
     if years:
-        for year, results in compliance_years(years=years, progress=False).items():
+        per_year = compliance_years(years=years, progress=False, counts=vis.counts)
+        for year, results in per_year.items():
             for area in results.areas:
                 for item in area.disagreements():
                     disagreements.append(
@@ -297,7 +305,14 @@ def data_quality() -> dict:
             if (a.pk, year) not in states or states[(a.pk, year)].state != Submission.State.APPROVED
         ]
         missing.append({"year": year, "not_approved": not_in})
-    demo_values = IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).count()
+    demo_values = sum(
+        row["n"]
+        for row in IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO)
+        .values("area_id", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+        if vis.counts(row["area_id"], row["year"])
+    )
     unresolved = [
         r
         for r in InvestmentRow.objects.select_related("group__domain").order_by(

@@ -16,7 +16,7 @@ from projects.models import ProjectGroup
 from projects.selectors import investment_summary
 
 from . import charts, exports, selectors
-from .visibility import visibility
+from .visibility import Visibility, visibility
 
 
 class LoginView(auth_views.LoginView):
@@ -24,16 +24,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _year(request: HttpRequest) -> tuple[list[int], int | None]:
-    years = years_with_values()
+def _year(request: HttpRequest, vis: Visibility) -> tuple[list[int], int | None]:
+    """The years the viewer has data for (the header's choice) and the year chosen."""
+    years = years_with_values(counts=vis.counts)
     return years, selectors.chosen_year(request, years)
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    years, year = _year(request)
     vis = visibility(request.user)
+    years, year = _year(request, vis)
     data = selectors.overview(year, vis)
-    context = {"years": years, "year": year, **data}
+    context = {"years": years, "year": year, "vis": vis, **data}
     if year is not None:
         total = data["results"].goals["counties_total"]
         context["chart_standard"] = charts.counties_reaching_standard(
@@ -44,15 +45,16 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def comparison(request: HttpRequest) -> HttpResponse:
-    years, year = _year(request)
+    vis = visibility(request.user)
+    years, year = _year(request, vis)
     if year is None:
         return render(request, "lvliang_eco/comparison.html", {"years": years, "year": None})
     sort = request.GET.get("sort", "code")
-    data = selectors.comparison(year, visibility(request.user), sort)
+    data = selectors.comparison(year, vis, sort)
     return render(
         request,
         "lvliang_eco/comparison.html",
-        {"years": years, "year": year, "sort": sort, **data},
+        {"years": years, "year": year, "sort": sort, "vis": vis, **data},
     )
 
 
@@ -61,7 +63,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     vis = visibility(request.user)
     if not vis.values(area):
         raise PermissionDenied(f"无权查看{area.name}的详细数据（县区分局只能查看本县）")
-    years, year = _year(request)
+    years, year = _year(request, vis)
     data = selectors.county(area, vis)
     invest = data["investment"]
     context = {
@@ -89,8 +91,8 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     target = get_object_or_404(Indicator.objects.select_related("task__domain"), code=code)
     if target.parent_id:
         target = target.parent
-    years, year = _year(request)
     vis = visibility(request.user)
+    years, year = _year(request, vis)
     data = selectors.indicator(target, vis, year)
     for chart in data["charts"]:
         leaf = chart["leaf"]
@@ -108,7 +110,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    years, year = _year(request)
+    years, year = _year(request, visibility(request.user))
     lines = indicator_lines(year=2022)
     sections = [{"domain": d, "indicators": lines.get(d.pk, [])} for d in domains()]
     return render(
@@ -119,12 +121,14 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 def investment(request: HttpRequest) -> HttpResponse:
-    years, year = _year(request)
-    data = selectors.investment()
+    vis = visibility(request.user)
+    years, year = _year(request, vis)
+    data = selectors.investment(vis)
     summary = data["summary"]
     context = {
         "years": years,
         "year": year,
+        "vis": vis,
         **data,
         "chart_domains": charts.domain_investment(summary["domains"]),
         "chart_split": charts.government_split(summary["domains"]),
@@ -141,11 +145,12 @@ def investment(request: HttpRequest) -> HttpResponse:
 def data_quality(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
         raise PermissionDenied("数据核对页仅供市局和领导小组查看")
-    years, year = _year(request)
+    vis = visibility(request.user)
+    years, year = _year(request, vis)
     return render(
         request,
         "lvliang_eco/quality.html",
-        {"years": years, "year": year, **selectors.data_quality()},
+        {"years": years, "year": year, "vis": vis, **selectors.data_quality(vis)},
     )
 
 
@@ -169,7 +174,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         for domain in domains()
     ]
     top = [line for section in sections for line in section["indicators"]]
-    years, year = _year(request)
+    years, year = _year(request, visibility(request.user))
     context = {
         "sections": sections,
         "summary": summary,
@@ -183,14 +188,15 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 def export_table_1(request: HttpRequest) -> HttpResponse:
-    _, year = _year(request)
+    vis = visibility(request.user)
+    _, year = _year(request, vis)
     code = request.GET.get("area", CITY_CODE)
     area = get_object_or_404(Area, code=code)
-    if not visibility(request.user).values(area):
+    if not vis.values(area):
         raise PermissionDenied(f"无权导出{area.name}的数据")
     if year is None:
         raise PermissionDenied("尚无任何年度的数据可导出")
-    return exports.table_1(area, year)
+    return exports.table_1(area, year, counts=vis.counts)
 
 
 def export_table_3(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -194,6 +195,17 @@ def funding_sources(blocks: list[AmountBlock]) -> list[dict]:
 def largest_rows(blocks: list[AmountBlock], count: int = 10) -> list[AmountBlock]:
     given = [b for b in blocks if b.amount is not None]
     return sorted(given, key=lambda b: b.amount, reverse=True)[:count]
+
+
+def progress_reports(
+    *, area: Area | None = None, counts: Callable[[int, int], bool] | None = None
+) -> list[ProjectProgress]:
+    """The counties' progress reports (of one area, or all) for the (area_id, year)s that
+    `counts` accepts (a viewer's filter, see lvliang_eco/visibility.py; None: all). One query."""
+    reports = ProjectProgress.objects.all()
+    if area is not None:
+        reports = reports.filter(area=area)
+    return [p for p in reports if counts is None or counts(p.area_id, p.year)]
 
 
 def progress_totals(blocks: list[AmountBlock], progress: list[ProjectProgress]) -> dict:

@@ -1,42 +1,144 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from import_export.admin import ImportExportModelAdmin
 
+from counties.models import Area
 from indicators.admin import BindingFilter
 from indicators.models import IndicatorValue
 from projects.models import ProjectProgress
 
-from .history import (
-    PROGRESS_FIELDS,
-    VALUE_FIELDS,
-    ensure_unlocked,
-    record,
-    snapshot,
-    version_bump,
-)
+from . import services
+from .catalogue import choice_of
 from .models import Submission, SubmissionEvent, Upload, ValueChange
-from .resources import IndicatorValueAdminResource, ProgressResource
+from .reporting import ProgressReport, ValueReport, plain, plan
+from .resources import ProgressResource, ValueResource
+from .selectors import catalogue, lock_refusal
 
 
-class LockedYearForm(forms.ModelForm):
-    """Refuses a change to an approved (locked) county-year, with the reason in Chinese."""
+class ReportForm(forms.ModelForm):
+    """An admin form whose inputs are a report: checked by the upload's plan (same rules, same
+    messages) and saved by `services.report_save`, never by the model form itself."""
+
+    kind = "value"
+    error_fields: dict[str, str] = {}
+
+    def key(self) -> tuple[Area | None, int | None]:
+        cleaned = self.cleaned_data
+        area = cleaned.get("area") or (self.instance.area if self.instance.area_id else None)
+        year = cleaned.get("year") or self.instance.year
+        return area, year
+
+    def report(self):
+        raise NotImplementedError
 
     def clean(self):
         cleaned = super().clean()
-        # On a change the county and year are read-only: the record's own apply.
-        area = cleaned.get("area")
-        area_id = area.pk if area is not None else self.instance.area_id
-        year = cleaned.get("year", self.instance.year)
-        if area_id is not None and year is not None:
-            ensure_unlocked(area_id, year)
+        area, year = self.key()
+        if area is None or year is None or self.errors:
+            return cleaned
+        locked = lock_refusal(area.pk, year)
+        if locked:
+            raise ValidationError(locked)
+        try:
+            self.report_value = self.report()
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        reports = {"values" if self.kind == "value" else "progress": [self.report_value]}
+        outcome = plan(catalogue(area, year), **reports)
+        for error in outcome.errors:
+            field = self.error_fields.get(error.field)
+            self.add_error(field if field in self.fields else None, error.message)
         return cleaned
 
 
-class HistoryAdmin(ImportExportModelAdmin):
-    form = LockedYearForm
-    history_fields: dict[str, str] = {}
+class ValueForm(ReportForm):
+    choice = forms.CharField(
+        label="状态或是否完成",
+        required=False,
+        help_text="按该指标可选的状态填写，如“有效开展”“是”“否”；只填数值的指标留空",
+    )
+    error_fields = {"text": "value_text", "choice": "choice", "note": "note", "code": "indicator"}
+
+    class Meta:
+        model = IndicatorValue
+        fields = ("area", "year", "indicator", "value_text", "choice", "note", "judgement")
+        labels = {"value_text": "数值"}
+        help_texts = {"value_text": "只填数字（可带%），或下限如≥60；状态类指标留空"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        value = self.instance
+        if value.pk:
+            choice = choice_of(value.state, value.flag)
+            self.initial["choice"] = choice
+            if value.value_text == choice:
+                self.initial["value_text"] = ""
+
+    def report(self) -> ValueReport:
+        cleaned = self.cleaned_data
+        indicator = cleaned.get("indicator") or self.instance.indicator
+        return ValueReport(
+            indicator.code,
+            text=cleaned.get("value_text", ""),
+            choice=cleaned.get("choice", ""),
+            note=cleaned.get("note", ""),
+            judgement=cleaned.get("judgement", ""),
+        )
+
+
+class ProgressForm(ReportForm):
+    kind = "progress"
+    completed_amount = forms.CharField(
+        label="累计完成投资（万元）", required=False, help_text="不能为负数，最多两位小数"
+    )
+    error_fields = {
+        "status": "status",
+        "amount": "completed_amount",
+        "note": "note",
+        "row": "investment_row",
+    }
+
+    class Meta:
+        model = ProjectProgress
+        fields = ("investment_row", "area", "year", "status", "completed_amount", "note")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["completed_amount"] = plain(self.instance.completed_amount)
+
+    def clean_completed_amount(self) -> str:
+        return self.cleaned_data.get("completed_amount") or ""
+
+    def _post_clean(self) -> None:
+        # The amount is checked as reported text by the plan; the model's decimal field would
+        # only repeat it with another message.
+        amount = self.cleaned_data.pop("completed_amount", "")
+        super()._post_clean()
+        self.cleaned_data["completed_amount"] = amount
+
+    def report(self) -> ProgressReport:
+        cleaned = self.cleaned_data
+        row = cleaned.get("investment_row") or self.instance.investment_row
+        return ProgressReport(
+            row.pk,
+            status=cleaned.get("status", ""),
+            amount=cleaned.get("completed_amount", ""),
+            note=cleaned.get("note", ""),
+        )
+
+
+class ReportAdmin(ImportExportModelAdmin):
+    """Admin of reported records: every save, delete and import goes through
+    `services.report_save` (route 后台修改 / 后台导入), which checks, refuses locked years,
+    records the history and bumps the county-year's version."""
+
     key_fields: tuple[str, ...] = ()
+    kind = "value"
 
     def get_readonly_fields(self, request, obj=None):
         # A record stays with its county, year and indicator: moving it would escape the
@@ -44,95 +146,124 @@ class HistoryAdmin(ImportExportModelAdmin):
         fields = tuple(super().get_readonly_fields(request, obj))
         return fields + self.key_fields if obj is not None else fields
 
-    def save_model(self, request, obj, form, change: bool) -> None:
-        before = snapshot(type(obj).objects.filter(pk=obj.pk).first(), self.history_fields)
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        record(
-            before=before,
-            instance=obj,
-            fields=self.history_fields,
-            area_id=obj.area_id,
-            year=obj.year,
-            via="admin",
+    def _save(self, request, *, area, year, report, detail: str) -> None:
+        services.report_save(
+            area=area,
+            year=year,
+            values=[report] if self.kind == "value" else [],
+            progress=[report] if self.kind == "progress" else [],
+            route=ValueChange.Via.ADMIN,
             user=request.user,
-            **self.target(obj),
+            source_detail=detail,
         )
-        version_bump(obj.area_id, obj.year)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        self._save(
+            request,
+            area=obj.area,
+            year=obj.year,
+            report=form.report_value,
+            detail=f"后台修改：{request.user.get_username()}",
+        )
+        saved = type(obj).objects.filter(**self.keys(obj)).first()
+        obj.pk = saved.pk if saved else obj.pk
+
+    def save_related(self, request, form, formsets, change) -> None:
+        pass  # no related objects; the model form never saves
+
+    def delete_model(self, request, obj) -> None:
+        self._save(
+            request,
+            area=obj.area,
+            year=obj.year,
+            report=self.withdrawal(obj, f"市局在后台删除（{request.user.get_username()}）"),
+            detail="后台删除",
+        )
 
     def delete_queryset(self, request, queryset) -> None:
-        """The bulk "delete selected" action: every deletion is recorded, locked years refused."""
-        objects = list(queryset)
-        try:
-            for obj in objects:
-                ensure_unlocked(obj.area_id, obj.year)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+        """The bulk "delete selected" action: all of them or, when a year is locked, none."""
+        objects = list(queryset.select_related("area"))
+        locked = {lock_refusal(o.area_id, o.year) for o in objects} - {""}
+        if locked:
+            messages.error(request, "；".join(sorted(locked)) + "（未删除任何记录）")
             return
+        groups = defaultdict(list)
         for obj in objects:
-            self.delete_model(request, obj)
+            groups[(obj.area, obj.year)].append(obj)
+        reason = f"市局在后台批量删除（{request.user.get_username()}）"
+        with transaction.atomic():
+            for (area, year), items in groups.items():
+                reports = [self.withdrawal(o, reason) for o in items]
+                services.report_save(
+                    area=area,
+                    year=year,
+                    values=reports if self.kind == "value" else [],
+                    progress=reports if self.kind == "progress" else [],
+                    route=ValueChange.Via.ADMIN,
+                    user=request.user,
+                    source_detail="后台删除",
+                )
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if (
-            obj is not None
-            and Submission.objects.filter(
-                area_id=obj.area_id, year=obj.year, state=Submission.State.APPROVED
-            ).exists()
-        ):
+        if obj is not None and lock_refusal(obj.area_id, obj.year):
             return False  # an approved county-year is locked
         return super().has_delete_permission(request, obj)
 
-    def delete_model(self, request, obj) -> None:
-        before = snapshot(obj, self.history_fields)
-        target = self.target(obj)
-        super().delete_model(request, obj)
-        record(
-            before=before,
-            instance=type(obj)(),
-            fields=self.history_fields,
-            area_id=obj.area_id,
-            year=obj.year,
-            via="admin",
-            user=request.user,
-            **target,
-        )
-        version_bump(obj.area_id, obj.year)
-
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["via"] = "admin"
+        kwargs["via"] = ValueChange.Via.ADMIN_IMPORT
         return kwargs
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(HistoryAdmin):
-    resource_classes = [IndicatorValueAdminResource]
-    history_fields = VALUE_FIELDS
+class IndicatorValueAdmin(ReportAdmin):
+    form = ValueForm
+    resource_classes = [ValueResource]
     key_fields = ("area", "year", "indicator")
     list_display = ("area", "year", "indicator", "value_text", "number", "judgement", "source")
     list_filter = ("year", "area", "indicator__task__domain", BindingFilter, "judgement", "source")
     search_fields = ("indicator__name", "indicator__code", "value_text", "area__name")
     list_select_related = ("area", "indicator")
-    readonly_fields = ("updated_at", "updated_by")
+    readonly_fields = (
+        "number",
+        "state",
+        "flag",
+        "judgement_printed",
+        "source",
+        "source_detail",
+        "updated_at",
+        "updated_by",
+    )
 
-    def target(self, obj: IndicatorValue) -> dict:
-        return {"indicator_id": obj.indicator_id}
+    def keys(self, obj: IndicatorValue) -> dict:
+        return {"area_id": obj.area_id, "year": obj.year, "indicator_id": obj.indicator_id}
+
+    def withdrawal(self, obj: IndicatorValue, reason: str) -> ValueReport:
+        return ValueReport(obj.indicator.code, withdraw=True, reason=reason)
 
 
 @admin.register(ProjectProgress)
-class ProjectProgressAdmin(HistoryAdmin):
+class ProjectProgressAdmin(ReportAdmin):
+    form = ProgressForm
+    kind = "progress"
     resource_classes = [ProgressResource]
-    history_fields = PROGRESS_FIELDS
     key_fields = ("area", "year", "investment_row")
     list_display = ("area", "year", "investment_row", "status", "completed_amount")
     list_filter = ("year", "area", "status", "investment_row__group__domain")
     search_fields = ("investment_row__group__name", "investment_row__content", "note")
     list_select_related = ("area", "investment_row__group__domain")
     raw_id_fields = ("investment_row",)
-    readonly_fields = ("updated_at", "updated_by")
+    readonly_fields = ("is_demo", "updated_at", "updated_by")
 
-    def target(self, obj: ProjectProgress) -> dict:
-        return {"investment_row_id": obj.investment_row_id}
+    def keys(self, obj: ProjectProgress) -> dict:
+        return {
+            "area_id": obj.area_id,
+            "year": obj.year,
+            "investment_row_id": obj.investment_row_id,
+        }
+
+    def withdrawal(self, obj: ProjectProgress, reason: str) -> ProgressReport:
+        return ProgressReport(obj.investment_row_id, withdraw=True, reason=reason)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

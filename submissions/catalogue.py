@@ -1,6 +1,7 @@
-"""What a county-year's spreadsheet holds: the indicator lines and the investment rows of one
-county, with the values already reported. Built from the database by `selectors.catalogue`,
-read by the template builder and the reader, which import nothing from the ORM."""
+"""What a county-year's report holds: the indicator lines and the investment rows of one area,
+with what is on record for the year and the year before. Built from the database by
+`selectors.catalogue`, read by the template builder, the reader and the write path's plan
+(reporting.py), which import nothing from the ORM."""
 
 from __future__ import annotations
 
@@ -15,11 +16,23 @@ PROGRESS_SHEET = "项目进展"
 META_SHEET = "模板信息"
 PROGRESS_STATUSES = ["未开工", "在建", "已完工", "已取消"]
 YES, NO = "是", "否"
+# Typed in a value or status cell (or chosen from its list), with the reason in the note:
+# the value or progress record reported before is withdrawn.
+WITHDRAW = "撤回"
+
+
+def choice_of(state: str, flag: bool | None) -> str:
+    """The choice a person made, as stored: 是/否 for a yes/no, else the state."""
+    if flag is True:
+        return YES
+    if flag is False:
+        return NO
+    return state
 
 
 @dataclass(frozen=True)
 class InputSpec:
-    """Which input cells an indicator needs: a number, a choice (state or 是/否), or both."""
+    """Which inputs an indicator needs: a number, a choice (state or 是/否), or both."""
 
     number: bool
     choices: tuple[str, ...] = ()
@@ -27,6 +40,11 @@ class InputSpec:
 
 
 def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
+    """The one input specification of an indicator, from the rule that applies to the area.
+
+    A threshold, trend, change or conditional rule needs a number; state rules offer their
+    accepted states and 否; upper-level tasks offer 是/否. Shares (unit % and not a rate of
+    change: 幅度, 下降率) must lie within 0–100."""
     kinds = rule_kinds(rule)
     number = bool(kinds & {"threshold", "trend", "change", "conditional"})
     choices: list[str] = []
@@ -36,28 +54,32 @@ def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
         choices.append(NO)
     elif "task" in kinds:
         choices = [YES, NO]
-    # Shares are 0–100; rates of change (幅度, 下降率) may be negative or larger.
     percent = unit == "%" and "幅度" not in name and "下降率" not in name
     return InputSpec(number, tuple(choices), percent)
 
 
 @dataclass(frozen=True)
 class Current:
-    """What is on record for an indicator or a progress row."""
+    """An indicator value on record, as stored."""
 
     text: str = ""
     number: Decimal | None = None
     state: str = ""
     flag: bool | None = None
     note: str = ""
+    judgement: str = ""
+    is_demo: bool = False
+    judgement_printed: str = ""
 
     @property
     def choice(self) -> str:
-        if self.flag is True:
-            return YES
-        if self.flag is False:
-            return NO
-        return self.state
+        return choice_of(self.state, self.flag)
+
+    @property
+    def reported_text(self) -> str:
+        """The value cell as the person reported it: the text, unless it only repeats the
+        choice (a state or 是/否 is stored as the value text too)."""
+        return "" if self.text == self.choice else self.text
 
 
 @dataclass(frozen=True)
@@ -65,14 +87,17 @@ class IndicatorLine:
     code: str
     name: str
     unit: str
-    standard: str
+    standard: str  # the standard that applies to the area (its own bar, if it has one)
     attribute: str
     is_parent: bool
-    rule: dict | None
+    rule: dict | None  # likewise: the area's override first, then the indicator's, its parent's
     spec: InputSpec
     previous: str = ""
     current: Current | None = None
     previous_number: Decimal | None = None
+    previous_value: Current | None = None
+    is_area_standard: bool = False  # the standard is the area's own (StandardOverride)
+    indicator_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,7 @@ class ProgressCurrent:
     status: str = ""
     amount: Decimal | None = None
     note: str = ""
+    is_demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +137,52 @@ class Catalogue:
     def progress_line(self, key: str) -> ProgressLine | None:
         return self._progress.get(key)
 
+    def progress_by_row(self, row_id: int) -> ProgressLine | None:
+        return self._progress_rows.get(row_id)
+
     def __post_init__(self) -> None:
         self._indicators = {line.code: line for line in self.indicators}
         self._progress = {line.key: line for line in self.progress}
+        self._progress_rows = {line.row_id: line for line in self.progress}
+
+    def completeness(self) -> Completeness:
+        """What is on record against what the report asks for (indicators that take a value,
+        and the investment rows that cover the area)."""
+        leaves = [line for line in self.indicators if not line.is_parent]
+        return Completeness(
+            indicators_total=len(leaves),
+            indicators_missing=[line for line in leaves if line.current is None],
+            progress_total=len(self.progress),
+            progress_missing=[line for line in self.progress if line.current is None],
+        )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    indicators_total: int
+    indicators_missing: list[IndicatorLine]
+    progress_total: int
+    progress_missing: list[ProgressLine]
+
+    @property
+    def indicators_filled(self) -> int:
+        return self.indicators_total - len(self.indicators_missing)
+
+    @property
+    def progress_filled(self) -> int:
+        return self.progress_total - len(self.progress_missing)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.indicators_filled == 0 and self.progress_filled == 0
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.indicators_missing and not self.progress_missing
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"指标已填 {self.indicators_filled}/{self.indicators_total} 项，"
+            f"项目进展已填 {self.progress_filled}/{self.progress_total} 行"
+        )

@@ -53,6 +53,8 @@ class SubmissionEvent(models.Model):
         APPROVE = "approve", "审核通过"
         RETURN = "return", "退回修改"
         REOPEN = "reopen", "重新开放"
+        RESUME = "resume", "退回后继续填报"
+        STANDARD = "standard", "标准变更影响已审核结果"
 
     submission = models.ForeignKey(
         Submission, verbose_name="填报", on_delete=models.CASCADE, related_name="events"
@@ -62,7 +64,12 @@ class SubmissionEvent(models.Model):
     to_state = models.CharField("新状态", max_length=10, choices=Submission.State.choices)
     comment = models.TextField("意见或理由", blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField("时间", auto_now_add=True)
 
@@ -118,9 +125,14 @@ class ValueChange(models.Model):
     new, and through which upload or edit."""
 
     class Via(models.TextChoices):
+        """The route a change came through (every route goes through services.report_save)."""
+
         UPLOAD = "upload", "上传表格"
         ADMIN = "admin", "后台修改"
+        ADMIN_IMPORT = "import", "后台导入"
         COMMAND = "command", "命令行导入"
+        DEMO = "demo", "演示数据"
+        SEED = "seed", "规划数据"
 
     area = models.ForeignKey(
         Area, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
@@ -146,6 +158,7 @@ class ValueChange(models.Model):
     old = models.TextField("原值", blank=True)
     new = models.TextField("新值", blank=True)
     via = models.CharField("途径", max_length=10, choices=Via.choices)
+    comment = models.TextField("说明", blank=True, help_text="撤回的理由等")
     upload = models.ForeignKey(
         Upload,
         verbose_name="上传记录",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from counties.models import Area
 from counties.roles import Role, role_of
 
-from .models import Submission
+from .workflow import REPORTER, REVIEWER, Transition
 
 
 def assigned_area_id(user: AbstractBaseUser) -> int | None:
@@ -59,8 +59,16 @@ def visible_areas(user: AbstractBaseUser):
     return areas.none()
 
 
-def can_submit(user: AbstractBaseUser, submission: Submission) -> bool:
-    return can_upload(user, submission.area) and submission.state in {
-        Submission.State.DRAFT,
-        Submission.State.RETURNED,
-    }
+def can_take(user: AbstractBaseUser, area: Area, step: Transition) -> bool:
+    """May the user take this step of the review workflow (workflow.TRANSITIONS)?"""
+    if step.actor == REPORTER:
+        return can_upload(user, area)
+    if step.actor == REVIEWER:
+        return can_review(user)
+    return False  # steps the write path records itself
+
+
+def require_step(user: AbstractBaseUser, area: Area, step: Transition) -> None:
+    if not can_take(user, area, step):
+        who = "市生态环境局工作人员" if step.actor == REVIEWER else f"{area.name}的填报人员"
+        raise PermissionDenied(f"只有{who}可以{step.label}")

@@ -1,31 +1,34 @@
-"""The mapping layer of county uploads: spreadsheet rows (already read and checked by
-workbook.py) to indicator values and project progress, with the models' own validation,
-the county-year lock and the change history. The admin's import goes through the same
-resources (indicators.resources.IndicatorValueResource, projects.resources)."""
+"""The import-export mapping of reported values and project progress: the admin's import and
+export and the seed loader. Each row becomes a report (reporting.py), is checked by the same
+plan as an upload (same rules, same Chinese messages) and is saved by the one write path,
+`services.report_save`, with its route; nothing here writes a model itself."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
 from counties.models import Area
 from indicators.models import Indicator, IndicatorValue
-from indicators.parsing import parse_value_text
-from indicators.resources import IndicatorValueResource
+from indicators.parsing import parse_judgement
 from lvliang_eco.resources import BaseResource
 from projects.models import InvestmentRow, ProjectProgress
 
-from .history import (
-    PROGRESS_FIELDS,
-    VALUE_FIELDS,
-    changes,
-    ensure_unlocked,
-    snapshot,
-    version_bump,
-)
+from .catalogue import WITHDRAW, Catalogue, choice_of
 from .models import ValueChange
+from .reporting import (
+    JUDGEMENT_TEXT,
+    NOTHING_TO_WITHDRAW,
+    UNCHANGED,
+    ProgressReport,
+    ValueReport,
+    plain,
+    plan,
+)
+from .selectors import catalogue, lock_refusal
 
 
 class CachedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -42,15 +45,40 @@ class CachedForeignKeyWidget(widgets.ForeignKeyWidget):
                 str(getattr(obj, self.field)): obj for obj in self.get_queryset(value, row)
             }
         try:
-            return self._cache[str(value)]
+            return self._cache[str(value).strip()]
         except KeyError:
             raise ValueError(f"“{value}”不存在") from None
 
 
-class CountyYearLoader(ModelInstanceLoader):
-    """Loads every existing record of the county-years in the dataset in one query.
+class JudgementWidget(widgets.Widget):
+    """The recorded judgement as staff read it: 已达标 / 未达标 / blank."""
 
-    An upload covers one county and one year, so its rows are keyed by (key, area, year)."""
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text and text not in {"已达标", "未达标"}:
+            raise ValueError(f"记录的达标情况应为“已达标”“未达标”或空白，实际为“{text}”")
+        return parse_judgement(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return JUDGEMENT_TEXT.get(value or "", value or "")
+
+
+class TextWidget(widgets.Widget):
+    """A cell as text: numbers without float noise or trailing `.0`, blanks as ""."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return plain(Decimal(f"{value:.15g}"))
+        return str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class KeyLoader(ModelInstanceLoader):
+    """Loads every existing record of the area-years in the dataset in one query."""
 
     key_field = "indicator"
     key_lookup = "indicator__code"
@@ -58,151 +86,208 @@ class CountyYearLoader(ModelInstanceLoader):
     def __init__(self, resource, dataset=None) -> None:
         super().__init__(resource, dataset)
         rows = dataset.dict if dataset is not None else []
-        areas = {str(r.get("area")) for r in rows}
+        areas = {str(r.get("area")).strip() for r in rows}
         years = {year for year in (_year(r.get("year")) for r in rows) if year is not None}
         queryset = resource.get_queryset().filter(area__code__in=areas, year__in=years)
+        keys = queryset.values_list(self.key_lookup, "area__code", "year")
         self.cache = {
             (str(key), area, year): instance
-            for instance, key, area, year in (
-                (i, *values)
-                for i, values in zip(
-                    queryset,
-                    queryset.values_list(self.key_lookup, "area__code", "year"),
-                    strict=True,
-                )
-            )
+            for instance, (key, area, year) in zip(queryset, keys, strict=True)
         }
 
     def get_instance(self, row):
-        year = _year(row.get("year"))
-        return self.cache.get((str(row.get(self.key_field)), str(row.get("area")), year))
+        key = str(row.get(self.key_field)).strip()
+        return self.cache.get((key, str(row.get("area")).strip(), _year(row.get("year"))))
+
+
+class ProgressKeyLoader(KeyLoader):
+    key_field = "investment_row"
+    key_lookup = "investment_row_id"
 
 
 def _year(value) -> int | None:
     """A year cell as an int; anything else is left to the field's own validation."""
     try:
-        return int(str(value).strip())
+        return int(float(str(value).strip()))
     except (TypeError, ValueError):
         return None
 
 
-class ProgressLoader(CountyYearLoader):
-    key_field = "investment_row"
-    key_lookup = "investment_row_id"
+class ReportResource(BaseResource):
+    """Rows as reports, checked by the upload's plan and saved by `services.report_save`."""
 
-
-class HistoryMixin:
-    """Keeps what a row held before, refuses locked county-years and records every change."""
-
-    history_fields: dict[str, str] = {}
-    compare_fields: tuple[str, ...] = ()
-    foreign_keys: tuple[str, ...] = ()
+    route = ValueChange.Via.ADMIN_IMPORT
+    strict = True
+    kind = "value"
+    field_names: dict[str, str] = {}  # the plan's field → the resource's column, for messages
 
     def before_import(self, dataset, **kwargs) -> None:
         super().before_import(dataset, **kwargs)
-        self._locks: dict[tuple[int, int], bool] = {}
-        self._changes: list = []
+        self._catalogues: dict[tuple[int, int], Catalogue] = {}
         for field in self.fields.values():
             if isinstance(field.widget, CachedForeignKeyWidget):
                 field.widget.reset()
 
-    def after_import(self, dataset, result, **kwargs) -> None:
-        super().after_import(dataset, result, **kwargs)
-        ValueChange.objects.bulk_create(self._changes)
-        if kwargs.get("via", "admin") == "admin":
-            for area_id, year in {(c.area_id, c.year) for c in self._changes}:
-                version_bump(area_id, year)
-        self._changes = []
+    def _catalogue(self, area: Area, year: int) -> Catalogue:
+        key = (area.pk, year)
+        if key not in self._catalogues:
+            self._catalogues[key] = catalogue(area, year)
+        return self._catalogues[key]
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # Uniqueness per county-year is guaranteed by the loader and the reader's duplicate
-        # check (and by the database constraint); the field validators still run.
-        # Foreign keys come from CachedForeignKeyWidget, which only returns existing rows.
-        errors = dict(import_validation_errors or {})
-        exclude = {*errors, *self.foreign_keys}
-        try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+    def report_of(self, instance, row):
+        raise NotImplementedError
 
     def import_instance(self, instance, row, **kwargs) -> None:
-        instance._before = snapshot(instance, self.history_fields)
         super().import_instance(instance, row, **kwargs)
+        area, year = instance.area, instance.year
+        if area is None or year is None:
+            return  # the field validation reports it
+        locked = lock_refusal(area.pk, year)
+        if locked:
+            raise ValidationError({NON_FIELD_ERRORS: [locked]})
+        report = self.report_of(instance, row)
+        outcome = plan(
+            self._catalogue(area, year),
+            **{"values" if self.kind == "value" else "progress": [report]},
+            strict=self.strict,
+        )
+        if outcome.errors:
+            error = outcome.errors[0]
+            raise ValidationError(
+                {self.field_names.get(error.field, NON_FIELD_ERRORS): [error.message]}
+            )
+        step = (outcome.values or outcome.progress)[0]
+        instance._report = report
+        instance._action = step.action
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or original is None or original.pk is None:
+        if import_validation_errors:
             return False
-        return all(getattr(instance, f) == getattr(original, f) for f in self.compare_fields)
+        return getattr(instance, "_action", None) in {UNCHANGED, NOTHING_TO_WITHDRAW}
 
-    def before_save_instance(self, instance, row, **kwargs) -> None:
-        instance.updated_at = timezone.now()  # bulk updates skip auto_now
-        key = (instance.area_id, instance.year)
-        if key not in self._locks:
-            ensure_unlocked(*key)
-            self._locks[key] = True
-        user = kwargs.get("user")
-        if user is not None and getattr(user, "pk", None):
-            instance.updated_by = user
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Every input was checked by the plan, with the upload's messages.
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
 
-    def after_save_instance(self, instance, row, **kwargs) -> None:
-        self._changes += changes(
-            before=getattr(instance, "_before", None),
-            instance=instance,
-            fields=self.history_fields,
-            area_id=instance.area_id,
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        from .services import report_save  # services imports this module's siblings
+
+        report = instance._report
+        report_save(
+            area=instance.area,
             year=instance.year,
-            via=kwargs.get("via", "admin"),
+            values=[report] if self.kind == "value" else [],
+            progress=[report] if self.kind == "progress" else [],
+            route=self.route,
             user=kwargs.get("user"),
-            upload=kwargs.get("upload"),
-            **self.history_target(instance),
+            strict=self.strict,
+            source_detail=self.source_detail(instance),
         )
+        saved = type(instance).objects.filter(**self.keys(instance)).first()
+        if saved is not None:
+            instance.pk = saved.pk
+
+    def source_detail(self, instance) -> str:
+        return "后台导入"
 
 
-class SubmissionValueResource(HistoryMixin, BaseResource):
+class ValueResource(ReportResource):
+    """The admin's import/export of indicator values (any area, any year)."""
+
     area = fields.Field(
         attribute="area", column_name="area", widget=CachedForeignKeyWidget(Area, "code")
     )
+    year = fields.Field(attribute="year", column_name="year", widget=widgets.IntegerWidget())
     indicator = fields.Field(
         attribute="indicator",
         column_name="indicator",
         widget=CachedForeignKeyWidget(Indicator, "code"),
     )
-    flag = fields.Field(attribute="flag", column_name="flag", widget=widgets.BooleanWidget())
-
-    history_fields = VALUE_FIELDS
-    compare_fields = ("value_text", "number", "state", "flag", "note")
-    foreign_keys = ("area", "indicator")
+    value_text = fields.Field(column_name="value_text", widget=TextWidget())
+    choice = fields.Field(column_name="choice", widget=TextWidget())
+    note = fields.Field(column_name="note", widget=TextWidget())
+    judgement = fields.Field(
+        attribute="judgement", column_name="judgement", widget=JudgementWidget()
+    )
+    field_names = {"text": "value_text", "choice": "choice", "note": "note", "code": "indicator"}
 
     class Meta(BaseResource.Meta):
         model = IndicatorValue
         import_id_fields = ("indicator", "area", "year")
+        fields = ("area", "year", "indicator", "value_text", "choice", "note", "judgement")
+        export_order = fields
+        instance_loader_class = KeyLoader
+        skip_html_diff = True
+
+    def dehydrate_value_text(self, value: IndicatorValue) -> str:
+        return "" if value.value_text == choice_of(value.state, value.flag) else value.value_text
+
+    def dehydrate_choice(self, value: IndicatorValue) -> str:
+        return choice_of(value.state, value.flag)
+
+    def dehydrate_note(self, value: IndicatorValue) -> str:
+        return value.note
+
+    def report_of(self, instance: IndicatorValue, row) -> ValueReport:
+        text = self.fields["value_text"].clean(row)
+        choice = self.fields["choice"].clean(row) if "choice" in row else ""
+        note = self.fields["note"].clean(row) if "note" in row else ""
+        if WITHDRAW in {text, choice}:
+            return ValueReport(instance.indicator.code, withdraw=True, reason=note)
+        return ValueReport(
+            instance.indicator.code,
+            text=text,
+            choice=choice,
+            note=note,
+            judgement=instance.judgement if "judgement" in row else None,
+        )
+
+    def keys(self, instance) -> dict:
+        return {"area": instance.area, "year": instance.year, "indicator": instance.indicator}
+
+
+class SeedValueResource(ValueResource):
+    """fixtures/indicator_values.csv: the city's 2022 values as the plan prints them (with its
+    printed 达标情况), saved by the write path with the route 规划数据. Not strict: the printed
+    texts carry commentary (`87.4，考核要求持续改善`)."""
+
+    route = ValueChange.Via.SEED
+    strict = False
+    judgement_printed = fields.Field(
+        attribute="judgement_printed", column_name="judgement_printed", widget=TextWidget()
+    )
+    source_detail_column = fields.Field(
+        attribute="source_detail", column_name="source_detail", widget=TextWidget()
+    )
+
+    class Meta(ValueResource.Meta):
         fields = (
             "area",
             "year",
             "indicator",
             "value_text",
-            "state",
-            "flag",
-            "note",
-            "source",
-            "source_detail",
+            "judgement_printed",
+            "source_detail_column",
         )
-        instance_loader_class = CountyYearLoader
-        skip_html_diff = True
-        use_bulk = True
-        batch_size = 1000
 
-    def import_instance(self, instance: IndicatorValue, row, **kwargs) -> None:
-        super().import_instance(instance, row, **kwargs)
-        instance.number = parse_value_text(instance.value_text).number
+    def report_of(self, instance: IndicatorValue, row) -> ValueReport:
+        printed = self.fields["judgement_printed"].clean(row)
+        return ValueReport(
+            instance.indicator.code,
+            text=self.fields["value_text"].clean(row),
+            judgement=parse_judgement(printed),
+            judgement_printed=printed,
+        )
 
-    def history_target(self, instance: IndicatorValue) -> dict:
-        return {"indicator_id": instance.indicator_id}
+    def source_detail(self, instance) -> str:
+        return instance.source_detail
 
 
-class ProgressResource(HistoryMixin, BaseResource):
+class ProgressResource(ReportResource):
+    """The admin's import/export of project progress."""
+
+    kind = "progress"
     investment_row = fields.Field(
         attribute="investment_row",
         column_name="investment_row",
@@ -211,34 +296,49 @@ class ProgressResource(HistoryMixin, BaseResource):
     area = fields.Field(
         attribute="area", column_name="area", widget=CachedForeignKeyWidget(Area, "code")
     )
-
-    history_fields = PROGRESS_FIELDS
-    compare_fields = ("status", "completed_amount", "note")
-    foreign_keys = ("area", "investment_row")
+    year = fields.Field(attribute="year", column_name="year", widget=widgets.IntegerWidget())
+    status = fields.Field(column_name="status", widget=TextWidget())
+    completed_amount = fields.Field(column_name="completed_amount", widget=TextWidget())
+    note = fields.Field(column_name="note", widget=TextWidget())
+    field_names = {
+        "status": "status",
+        "amount": "completed_amount",
+        "note": "note",
+        "row": "investment_row",
+    }
 
     class Meta(BaseResource.Meta):
         model = ProjectProgress
         import_id_fields = ("investment_row", "area", "year")
         fields = ("investment_row", "area", "year", "status", "completed_amount", "note")
-        instance_loader_class = ProgressLoader
+        export_order = fields
+        instance_loader_class = ProgressKeyLoader
         skip_html_diff = True
-        use_bulk = True
-        batch_size = 1000
 
-    def import_instance(self, instance: ProjectProgress, row, **kwargs) -> None:
-        super().import_instance(instance, row, **kwargs)
-        instance.is_demo = False  # a reported row is real data, whatever was there before
+    def dehydrate_status(self, progress: ProjectProgress) -> str:
+        return progress.status
 
-    def history_target(self, instance: ProjectProgress) -> dict:
-        return {"investment_row_id": instance.investment_row_id}
+    def dehydrate_completed_amount(self, progress: ProjectProgress) -> str:
+        return plain(progress.completed_amount)
 
+    def dehydrate_note(self, progress: ProjectProgress) -> str:
+        return progress.note
 
-class IndicatorValueAdminResource(HistoryMixin, IndicatorValueResource):
-    """The admin's import/export of indicator values: the seed layout (with the recorded
-    judgement), plus the lock and the change history of uploads."""
+    def report_of(self, instance: ProjectProgress, row) -> ProgressReport:
+        status = self.fields["status"].clean(row)
+        note = self.fields["note"].clean(row) if "note" in row else ""
+        if status == WITHDRAW:
+            return ProgressReport(instance.investment_row_id, withdraw=True, reason=note)
+        return ProgressReport(
+            instance.investment_row_id,
+            status=status,
+            amount=self.fields["completed_amount"].clean(row),
+            note=note,
+        )
 
-    history_fields = VALUE_FIELDS
-    compare_fields = ("value_text", "number", "state", "judgement", "judgement_printed", "note")
-
-    def history_target(self, instance: IndicatorValue) -> dict:
-        return {"indicator_id": instance.indicator_id}
+    def keys(self, instance) -> dict:
+        return {
+            "area": instance.area,
+            "year": instance.year,
+            "investment_row": instance.investment_row,
+        }

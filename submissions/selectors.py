@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from counties.models import Area
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, StandardOverride
 from projects.models import InvestmentRow, ProjectProgress
 
 from .catalogue import (
@@ -23,11 +23,29 @@ def row_key(row: InvestmentRow) -> str:
     return f"{row.group.domain.order}-{row.group.order}-{row.order}"
 
 
+def _current(value: IndicatorValue | None) -> Current | None:
+    if value is None:
+        return None
+    return Current(
+        text=value.value_text,
+        number=value.number,
+        state=value.state,
+        flag=value.flag,
+        note=value.note,
+        judgement=value.judgement,
+        is_demo=value.source == IndicatorValue.Source.DEMO,
+        judgement_printed=value.judgement_printed,
+    )
+
+
 def catalogue(area: Area, year: int) -> Catalogue:
     """The indicator lines and the investment rows covering `area`, with what is on record for
-    `year` and the year before. A fixed number of queries."""
+    `year` and the year before. Each line carries the standard and rule that apply to the
+    area: its own (StandardOverride, of the indicator or of its parent) first, as on every
+    page. A fixed number of queries."""
     indicators = list(Indicator.objects.select_related("parent").order_by("order"))
     parents = {i.parent_id for i in indicators if i.parent_id}
+    overrides = {o.indicator_id: o for o in StandardOverride.objects.filter(area=area)}
     values: dict[tuple[int, int], IndicatorValue] = {
         (v.year, v.indicator_id): v
         for v in IndicatorValue.objects.filter(area=area, year__in=[year, year - 1])
@@ -35,28 +53,31 @@ def catalogue(area: Area, year: int) -> Catalogue:
     lines = []
     for indicator in indicators:
         parent = indicator.parent
-        rule = indicator.standard_rule or (parent.standard_rule if parent else None)
+        override = overrides.get(indicator.pk) or (overrides.get(parent.pk) if parent else None)
+        if override is not None:
+            rule = override.rule
+            standard = override.standard
+        else:
+            rule = indicator.standard_rule or (parent.standard_rule if parent else None)
+            standard = indicator.standard or (parent.standard if parent else "")
         previous = values.get((year - 1, indicator.pk))
-        current = values.get((year, indicator.pk))
         lines.append(
             IndicatorLine(
                 code=indicator.code,
                 name=indicator.display_name,
                 unit=indicator.unit,
-                standard=(indicator.standard or (parent.standard if parent else "")).replace(
-                    "\n", " "
-                ),
+                standard=standard.replace("\n", " ")
+                + (f"（{area.name}标准）" if override is not None else ""),
                 attribute=(parent or indicator).attribute,
                 is_parent=indicator.pk in parents,
                 rule=rule,
                 spec=input_spec(rule, unit=indicator.unit, name=indicator.display_name),
                 previous=_value_text(previous),
                 previous_number=previous.number if previous else None,
-                current=Current(
-                    current.value_text, current.number, current.state, current.flag, current.note
-                )
-                if current
-                else None,
+                previous_value=_current(previous),
+                current=_current(values.get((year, indicator.pk))),
+                is_area_standard=override is not None,
+                indicator_id=indicator.pk,
             )
         )
     rows = list(
@@ -83,7 +104,9 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 amount=row.amount_printed or "（与上行合并）",
                 years=row.years_text,
                 shared_with=len(row.counties.all()),
-                current=ProgressCurrent(current.status, current.completed_amount, current.note)
+                current=ProgressCurrent(
+                    current.status, current.completed_amount, current.note, current.is_demo
+                )
                 if current
                 else None,
             )
@@ -100,6 +123,22 @@ def _value_text(value: IndicatorValue | None) -> str:
     elif value.state and value.state != value.value_text:
         parts.append(value.state)
     return "；".join(parts)
+
+
+def locked_message(area_name: str, year: int) -> str:
+    return f"{area_name}{year}年的数据已审核通过并锁定，不能修改；如需修改请由市局重新开放"
+
+
+def lock_refusal(area_id: int | None, year: int | None) -> str:
+    """Why an area-year cannot be changed (it is approved and locked), or ""."""
+    if area_id is None or year is None:
+        return ""
+    submission = (
+        Submission.objects.filter(area_id=area_id, year=year, state=Submission.State.APPROVED)
+        .select_related("area")
+        .first()
+    )
+    return locked_message(submission.area.name, year) if submission else ""
 
 
 def submission_for(area: Area, year: int) -> Submission | None:

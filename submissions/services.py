@@ -1,16 +1,23 @@
-"""Writes for county submissions: upload with preview, confirm, and the review workflow.
+"""Writes for county submissions: the one write path of reported values (`report_save`),
+uploads with preview and confirmation, and the review workflow.
 
-An upload is read twice from its stored file: once to preview (a dry run through the same
-resources, rolled back), once on confirmation (for real), so what is saved is exactly what was
-previewed, or nothing. Confirmation bumps the county-year's version only if it is still the one
-the preview saw: of two uploads previewed at the same moment only the first can be confirmed.
+`report_save` is the only code that writes IndicatorValue and ProjectProgress rows: uploads,
+the command line, the admin's form, delete and import, the demo loader and the seed loader all
+call it. It checks every report with the indicator's one input specification, refuses a locked
+(approved) county-year, derives every stored field from the reported texts, clears the demo
+mark of what it writes, records one history row per field that really changed (who, when,
+old → new, route) and bumps the county-year's version.
+
+An upload is read twice from its stored file: once to preview (the same plan, nothing written),
+once on confirmation, so what is saved is exactly what was previewed, or nothing.
+Confirmation saves only if the county-year is still at the version the preview saw: of two
+uploads previewed at the same moment only the first can be confirmed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-import tablib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,17 +26,208 @@ from django.utils import timezone
 
 from counties.models import Area
 from indicators.assessment import Observation, assess
+from indicators.models import IndicatorValue
+from indicators.parsing import parse_value_text
+from projects.models import ProjectProgress
 
-from .catalogue import Catalogue
-from .models import Submission, SubmissionEvent, Upload
-from .permissions import require_review, require_upload
-from .resources import ProgressResource, SubmissionValueResource
+from . import workflow
+from .catalogue import Catalogue, IndicatorLine
+from .models import Submission, SubmissionEvent, Upload, ValueChange
+from .permissions import require_review, require_step, require_upload
+from .reporting import (
+    NEW,
+    UPDATE,
+    WITHDRAWN,
+    Plan,
+    PlanError,
+    ProgressFields,
+    ProgressReport,
+    ValueFields,
+    ValueReport,
+    plan,
+)
 from .selectors import catalogue as build_catalogue
-from .workbook import FileRefused, Reading, check_file, choice_fields, read_workbook
+from .selectors import locked_message
+from .workbook import FileRefused, Reading, check_file, read_workbook
+
+Via = ValueChange.Via
+SOURCES = {
+    Via.UPLOAD: IndicatorValue.Source.UPLOAD,
+    Via.COMMAND: IndicatorValue.Source.UPLOAD,
+    Via.ADMIN: IndicatorValue.Source.MANUAL,
+    Via.ADMIN_IMPORT: IndicatorValue.Source.MANUAL,
+    Via.DEMO: IndicatorValue.Source.DEMO,
+    Via.SEED: IndicatorValue.Source.SEED,
+}
+# Routes of the county's own report: closed while the bureau reviews it.
+REPORT_ROUTES = {Via.UPLOAD, Via.COMMAND}
 
 
 class SubmissionError(Exception):
     """A refusal to show the user, in Chinese."""
+
+
+class ReportRefused(SubmissionError):
+    """Reports that cannot be saved; `errors` holds each one (nothing was written)."""
+
+    def __init__(self, message: str, errors: Sequence[PlanError] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+class StaleReport(SubmissionError):
+    """The county-year changed after the preview this save was based on."""
+
+
+def _locked_message(area: Area, year: int) -> str:
+    return locked_message(area.name, year)
+
+
+def _in_review_message(area: Area, year: int) -> str:
+    return f"{area.name}{year}年的数据已提交审核，审核期间不能修改；如需修改请联系市局退回"
+
+
+def report_save(
+    *,
+    area: Area,
+    year: int,
+    values: Sequence[ValueReport] = (),
+    progress: Sequence[ProgressReport] = (),
+    route: str,
+    user=None,
+    upload: Upload | None = None,
+    source_detail: str = "",
+    strict: bool = True,
+    expected_version: int | None = None,
+) -> Plan:
+    """The one write path of reported indicator values and project progress of one area-year.
+
+    `values`, `progress`: the reports (texts as reported; see reporting.py). `route`: a
+    ValueChange.Via. `strict=False` only for the plan's own printed values (the seed).
+    `expected_version`: save only if the county-year is still at this version (an upload's
+    preview). Everything is saved in one transaction, or nothing.
+    Returns the plan that was carried out (counts, steps with their changes).
+    Raises ReportRefused (any report does not fit: every problem listed), SubmissionError (the
+    county-year is approved and locked, or in review for a county route), StaleReport."""
+    with transaction.atomic():
+        bumped = 0
+        if expected_version is not None:
+            # A conditional update before any read: it takes the write lock at once, so of two
+            # confirmations of previews of the same version only the first passes (SQLite too).
+            bumped = (
+                Submission.objects.filter(area=area, year=year, version=expected_version)
+                .exclude(state=Submission.State.APPROVED)
+                .update(version=F("version") + 1)
+            )
+        submission = Submission.objects.select_for_update().filter(area=area, year=year).first()
+        if submission is not None and submission.is_locked:
+            raise SubmissionError(_locked_message(area, year))
+        if (
+            submission is not None
+            and submission.state == Submission.State.SUBMITTED
+            and route in REPORT_ROUTES
+        ):
+            raise SubmissionError(_in_review_message(area, year))
+        if expected_version is not None and not bumped:
+            raise StaleReport(
+                "预览之后这一县区年度的数据已被他人更新，这次上传未保存："
+                "请重新下载模板或重新上传预览"
+            )
+        outcome = plan(build_catalogue(area, year), values=values, progress=progress, strict=strict)
+        if outcome.errors:
+            raise ReportRefused("；".join(e.message for e in outcome.errors[:5]), outcome.errors)
+        written = _write(
+            outcome,
+            area=area,
+            year=year,
+            route=route,
+            user=user,
+            upload=upload,
+            source_detail=source_detail,
+        )
+        if written and submission is not None:
+            if expected_version is None:
+                Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1)
+            if submission.state == Submission.State.RETURNED:
+                comment = f"经{Via(route).label}修改"
+                _step(submission, workflow.Action.RESUME, user=user, comment=comment)
+    return outcome
+
+
+def _write(
+    outcome: Plan, *, area: Area, year: int, route: str, user, upload, source_detail: str
+) -> bool:
+    """Carry out a checked plan: every derived field written, one history row per change.
+    Returns whether anything was written."""
+    actor = user if getattr(user, "pk", None) else None
+    stamp = {"updated_at": timezone.now(), "updated_by": actor}
+    history: list[ValueChange] = []
+
+    def record(step, target: dict) -> None:
+        history.extend(
+            ValueChange(
+                area=area, year=year, field=change.label, old=change.old, new=change.new,
+                via=route, comment=step.report.reason, upload=upload, changed_by=actor, **target,
+            )
+            for change in step.changes
+        )  # fmt: skip
+
+    def value_fields(step) -> dict:
+        after = step.after
+        return {
+            "value_text": after.value_text, "number": after.number, "state": after.state,
+            "flag": after.flag, "note": after.note, "judgement": after.judgement,
+            "judgement_printed": after.judgement_printed, "source": SOURCES[route],
+            "source_detail": source_detail[:200], **stamp,
+        }  # fmt: skip
+
+    def progress_fields(step) -> dict:
+        after = step.after
+        return {
+            "status": after.status, "completed_amount": after.completed_amount,
+            "note": after.note, "is_demo": route == Via.DEMO, **stamp,
+        }  # fmt: skip
+
+    written = _carry_out(
+        IndicatorValue, outcome.values, area=area, year=year, key="indicator_id",
+        key_of=lambda step: step.line.indicator_id, stored=value_fields, record=record,
+    )  # fmt: skip
+    written |= _carry_out(
+        ProjectProgress, outcome.progress, area=area, year=year, key="investment_row_id",
+        key_of=lambda step: step.line.row_id, stored=progress_fields, record=record,
+    )  # fmt: skip
+    ValueChange.objects.bulk_create(history, batch_size=1000)
+    return written
+
+
+def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored, record) -> bool:
+    """Create, update (every stored field) and delete the records of one model as the steps
+    say, in bulk."""
+    existing = {getattr(r, key): r for r in model.objects.filter(area=area, year=year)}
+    created, updated, removed, names = [], [], [], set()
+    for step in steps:
+        if step.action not in {NEW, UPDATE, WITHDRAWN}:
+            continue
+        target = key_of(step)
+        instance = existing.get(target)
+        if step.action == WITHDRAWN:
+            removed.append(instance.pk)
+        else:
+            if instance is None:
+                instance = model(area=area, year=year, **{key: target})
+                created.append(instance)
+            else:
+                updated.append(instance)
+            fields = stored(step)
+            for name, value in fields.items():
+                setattr(instance, name, value)
+            names.update(fields)
+        record(step, {key: target})
+    model.objects.bulk_create(created, batch_size=1000)
+    if updated:
+        model.objects.bulk_update(updated, sorted(names), batch_size=1000)
+    model.objects.filter(pk__in=removed).delete()
+    return bool(created or updated or removed)
 
 
 def submission_get_or_create(*, area: Area, year: int) -> Submission:
@@ -41,218 +239,12 @@ def submission_get_or_create(*, area: Area, year: int) -> Submission:
 
 def _refuse_if_in_review(submission: Submission) -> None:
     if submission.state == Submission.State.SUBMITTED:
-        raise SubmissionError(
-            f"{submission.area.name}{submission.year}年的数据已提交审核，审核期间不能上传；"
-            "如需修改请联系市局退回"
-        )
+        raise SubmissionError(_in_review_message(submission.area, submission.year))
 
 
 def _refuse_if_locked(submission: Submission) -> None:
     if submission.is_locked:
-        raise SubmissionError(
-            f"{submission.area.name}{submission.year}年的数据已审核通过并锁定，不能再上传；"
-            "如需修改请联系市局重新开放"
-        )
-
-
-@dataclass
-class Outcome:
-    reading: Reading
-    value_result: object | None = None
-    progress_result: object | None = None
-
-
-def _datasets(
-    reading: Reading, catalogue: Catalogue, *, source_detail: str
-) -> tuple[tablib.Dataset, tablib.Dataset]:
-    values = tablib.Dataset(
-        headers=[
-            "area",
-            "year",
-            "indicator",
-            "value_text",
-            "state",
-            "flag",
-            "note",
-            "source",
-            "source_detail",
-        ]
-    )
-    for entry in reading.indicators:
-        if entry.is_empty:
-            continue
-        state, flag = choice_fields(entry.choice)
-        text = entry.number_text or state
-        values.append(
-            [
-                catalogue.area_code,
-                catalogue.year,
-                entry.code,
-                text,
-                state,
-                "" if flag is None else ("1" if flag else "0"),
-                entry.note,
-                "upload",
-                source_detail,
-            ]
-        )
-    progress = tablib.Dataset(
-        headers=["investment_row", "area", "year", "status", "completed_amount", "note"]
-    )
-    for entry in reading.progress:
-        if entry.is_empty:
-            continue
-        line = catalogue.progress_line(entry.key)
-        progress.append(
-            [
-                line.row_id,
-                catalogue.area_code,
-                catalogue.year,
-                entry.status,
-                "" if entry.amount is None else str(entry.amount),
-                entry.note,
-            ]
-        )
-    return values, progress
-
-
-def _import(
-    reading: Reading,
-    catalogue: Catalogue,
-    *,
-    dry_run: bool,
-    user,
-    upload: Upload | None,
-    via: str,
-    source_detail: str,
-) -> Outcome:
-    values, progress = _datasets(reading, catalogue, source_detail=source_detail)
-    options = {"dry_run": dry_run, "user": user, "upload": upload, "via": via}
-    value_result = SubmissionValueResource().import_data(values, **options)
-    progress_result = ProgressResource().import_data(progress, **options)
-    return Outcome(reading, value_result, progress_result)
-
-
-def _result_errors(outcome: Outcome) -> list[str]:
-    """Errors of the model validation, each with the sheet row it came from."""
-    reading = outcome.reading
-    rows = {
-        "指标填报": [e.row for e in reading.indicators if not e.is_empty],
-        "项目进展": [e.row for e in reading.progress if not e.is_empty],
-    }
-
-    def where(sheet: str, number: int) -> str:
-        lines = rows[sheet]
-        row = lines[number - 1] if 0 < number <= len(lines) else None
-        return f"工作表“{sheet}” 第{row}行" if row else f"工作表“{sheet}”"
-
-    messages = []
-    for sheet, result in (
-        ("指标填报", outcome.value_result),
-        ("项目进展", outcome.progress_result),
-    ):
-        for row_number, errors in result.row_errors():
-            messages.extend(f"{where(sheet, row_number)}：{e.error}" for e in errors)
-        for invalid in result.invalid_rows:
-            for messages_list in invalid.error_dict.values():
-                messages.extend(f"{where(sheet, invalid.number)}：{m}" for m in messages_list)
-    return messages
-
-
-def _counts(outcome: Outcome) -> dict[str, int]:
-    totals = {"new": 0, "update": 0, "skip": 0}
-    for result in (outcome.value_result, outcome.progress_result):
-        for key in totals:
-            totals[key] += result.totals.get(key, 0)
-    return {"added": totals["new"], "changed": totals["update"], "unchanged": totals["skip"]}
-
-
-def _preview_rows(reading: Reading, catalogue: Catalogue) -> dict:
-    indicator_rows = []
-    for entry in reading.indicators:
-        line = catalogue.indicator(entry.code)
-        current = line.current
-        state, flag = choice_fields(entry.choice)
-        new_text = "；".join(p for p in [entry.number_text, entry.choice] if p)
-        current_text = (
-            ""
-            if current is None
-            else "；".join(
-                p for p in [current.text if current.number is not None else "", current.choice] if p
-            )
-            or (current.text if current else "")
-        )
-        changed = (
-            current is None
-            or entry.number != current.number
-            or state != current.state
-            or flag != current.flag
-            or entry.note != current.note
-        )
-        observation = Observation(
-            text=entry.number_text or state,
-            number=entry.number,
-            comparator="",
-            state=state,
-            flag=flag,
-        )
-        previous = (
-            Observation(text=str(line.previous_number), number=line.previous_number)
-            if line.previous_number is not None
-            else None
-        )
-        result = assess(line.rule, None if entry.is_empty else observation, previous)
-        indicator_rows.append(
-            {
-                "row": entry.row,
-                "code": entry.code,
-                "name": line.name,
-                "standard": line.standard,
-                "current": current_text,
-                "new": new_text,
-                "note": entry.note,
-                "status": result.status,
-                "status_label": result.label,
-                "reason": result.reason,
-                "changed": bool(changed and not entry.is_empty),
-                "empty": entry.is_empty,
-                "normalised": entry.normalised,
-            }
-        )
-    progress_rows = []
-    for entry in reading.progress:
-        line = catalogue.progress_line(entry.key)
-        current = line.current
-        new = "；".join(
-            p for p in [entry.status, "" if entry.amount is None else f"{entry.amount}万元"] if p
-        )
-        old = ""
-        if current:
-            old = "；".join(
-                p
-                for p in [current.status, "" if current.amount is None else f"{current.amount}万元"]
-                if p
-            )
-        changed = current is None or (current.status, current.amount, current.note) != (
-            entry.status,
-            entry.amount,
-            entry.note,
-        )
-        progress_rows.append(
-            {
-                "row": entry.row,
-                "key": entry.key,
-                "group": line.group,
-                "content": line.content[:60],
-                "current": old,
-                "new": new,
-                "note": entry.note,
-                "changed": bool(changed and not entry.is_empty),
-                "empty": entry.is_empty,
-                "normalised": entry.normalised,
-            }
-        )
-    return {"indicators": indicator_rows, "progress": progress_rows}
+        raise SubmissionError(_locked_message(submission.area, submission.year))
 
 
 def _read(content: bytes, catalogue: Catalogue) -> Reading:
@@ -264,8 +256,109 @@ def _read(content: bytes, catalogue: Catalogue) -> Reading:
     return read_workbook(content, catalogue, max_rows=settings.SUBMISSION_MAX_ROWS)
 
 
+def _plan_errors(reading: Reading, outcome: Plan) -> list[str]:
+    """The plan's errors located in the sheet (the reader has already checked each cell with
+    the same functions, so these are rare: e.g. a value for a parent indicator)."""
+    rows = {"value": reading.value_rows(), "progress": reading.progress_rows()}
+    sheets = {"value": "指标填报", "progress": "项目进展"}
+    messages = []
+    for error in outcome.errors:
+        lines = rows[error.kind]
+        row = lines[error.index] if error.index < len(lines) else None
+        where = f"工作表“{sheets[error.kind]}”" + (f" 第{row}行" if row else "")
+        messages.append(f"{where}：{error.message}")
+    return messages
+
+
+def _observation(fields: ValueFields | None) -> Observation | None:
+    if fields is None:
+        return None
+    return Observation(
+        text=fields.value_text,
+        number=fields.number,
+        comparator=parse_value_text(fields.value_text).comparator,
+        state=fields.state,
+        flag=fields.flag,
+        judgement=fields.judgement,
+    )
+
+
+def _status(line: IndicatorLine, after: ValueFields | None):
+    """The status the row would get, judged as every page judges it: the area's own rule, the
+    previous year's value as on record."""
+    previous = ValueFields.of(line.previous_value)
+    return assess(line.rule, _observation(after), _observation(previous))
+
+
+def _shown(fields) -> str:
+    if fields is None:
+        return ""
+    seen = fields.seen()
+    if "status" in seen:
+        amount = seen["completed_amount"]
+        return "；".join(p for p in [seen["status"], f"{amount}万元" if amount else ""] if p)
+    return "；".join(p for p in [seen["value_text"], seen["choice"]] if p)
+
+
+def _preview_rows(reading: Reading, catalogue: Catalogue, outcome: Plan) -> dict:
+    """Row by row: what is on record, what the file says, and the status it would get; blank
+    rows listed with what stays on record for them."""
+    steps = iter(outcome.values)
+    indicator_rows = []
+    for entry in reading.indicators:
+        line = catalogue.indicator(entry.code)
+        step = next(steps) if entry.report is not None else None
+        after = step.after if step else ValueFields.of(line.current)
+        result = _status(line, after)
+        indicator_rows.append(
+            {
+                "row": entry.row,
+                "code": entry.code,
+                "name": line.name,
+                "standard": line.standard,
+                "current": _shown(ValueFields.of(line.current)),
+                "new": _shown(step.after) if step else "",
+                "note": step.after.note if step and step.after else "",
+                "status": result.status,
+                "status_label": result.label,
+                "reason": result.reason,
+                "action": step.action if step else "blank",
+                "changed": bool(step and step.action in {NEW, UPDATE, WITHDRAWN}),
+                "changes": [[c.label, c.old, c.new] for c in step.changes] if step else [],
+                "withdraw_reason": step.report.reason if step else "",
+                "empty": step is None,
+                "on_record": line.current is not None,
+                "normalised": entry.normalised,
+            }
+        )
+    steps = iter(outcome.progress)
+    progress_rows = []
+    for entry in reading.progress:
+        line = catalogue.progress_line(entry.key)
+        step = next(steps) if entry.report is not None else None
+        progress_rows.append(
+            {
+                "row": entry.row,
+                "key": entry.key,
+                "group": line.group,
+                "content": line.content[:60],
+                "current": _shown(ProgressFields.of(line.current)),
+                "new": _shown(step.after) if step else "",
+                "note": step.after.note if step and step.after else "",
+                "action": step.action if step else "blank",
+                "changed": bool(step and step.action in {NEW, UPDATE, WITHDRAWN}),
+                "changes": [[c.label, c.old, c.new] for c in step.changes] if step else [],
+                "withdraw_reason": step.report.reason if step else "",
+                "empty": step is None,
+                "on_record": line.current is not None,
+                "normalised": entry.normalised,
+            }
+        )
+    return {"indicators": indicator_rows, "progress": progress_rows}
+
+
 def upload_preview(
-    *, user, area: Area, year: int, name: str, content: bytes, via: str = "upload"
+    *, user, area: Area, year: int, name: str, content: bytes, via: str = Via.UPLOAD
 ) -> Upload:
     """Keep the file, read it, and either list its errors or prepare its preview. Changes no
     value."""
@@ -295,30 +388,22 @@ def upload_preview(
         upload.rejected = reading.rejected_rows
         upload.save()
         return upload
-    outcome = _import(
-        reading,
-        catalogue,
-        dry_run=True,
-        user=user,
-        upload=None,
-        via=via,
-        source_detail=f"上传：{name}",
-    )
-    errors = _result_errors(outcome)
+    outcome = plan(catalogue, values=reading.value_reports(), progress=reading.progress_reports())
+    errors = _plan_errors(reading, outcome)
     if errors:
         upload.errors = errors
         upload.rejected = len(errors)
         upload.save()
         return upload
     upload.status = Upload.Status.PREVIEW
-    upload.preview = _preview_rows(reading, catalogue)
-    for key, value in _counts(outcome).items():
+    upload.preview = _preview_rows(reading, catalogue, outcome)
+    for key, value in outcome.counts().items():
         setattr(upload, key, value)
     upload.save()
     return upload
 
 
-def upload_confirm(*, user, upload: Upload, via: str = "upload") -> Upload:
+def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     """Save a previewed upload, all of it in one transaction, or nothing."""
     submission = upload.submission
     require_upload(user, submission.area)
@@ -329,133 +414,140 @@ def upload_confirm(*, user, upload: Upload, via: str = "upload") -> Upload:
         content = upload.file.read()
     finally:
         upload.file.close()
-    with transaction.atomic():
-        bumped = (
-            Submission.objects.filter(pk=submission.pk, version=upload.base_version)
-            .exclude(state__in=[Submission.State.APPROVED, Submission.State.SUBMITTED])
-            .update(version=F("version") + 1)
-        )
-        if bumped:
-            _confirm(user=user, upload=upload, content=content, via=via)
-            return upload
-    submission.refresh_from_db()
-    _refuse_if_locked(submission)
-    _refuse_if_in_review(submission)
-    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE)
-    raise SubmissionError(
-        "预览之后这一县区年度的数据已被他人更新，这次上传未保存：请重新下载模板或重新上传预览"
-    )
-
-
-def _confirm(*, user, upload: Upload, content: bytes, via: str) -> None:
-    submission = upload.submission
-    catalogue = build_catalogue(submission.area, submission.year)
-    reading = _read(content, catalogue)
+    area, year = submission.area, submission.year
+    reading = _read(content, build_catalogue(area, year))
     if reading.errors:
         raise SubmissionError("文件内容与预览时不一致，未保存")
-    outcome = _import(
-        reading,
-        catalogue,
-        dry_run=False,
-        user=user,
-        upload=upload,
-        via=via,
-        source_detail=f"上传：{upload.original_name}",
-    )
-    errors = _result_errors(outcome)
-    if errors:
-        raise SubmissionError("保存失败，未做任何修改：" + "；".join(errors[:5]))
-    for key, value in _counts(outcome).items():
+    try:
+        outcome = report_save(
+            area=area,
+            year=year,
+            values=reading.value_reports(),
+            progress=reading.progress_reports(),
+            route=via,
+            user=user,
+            upload=upload,
+            source_detail=f"上传：{upload.original_name}",
+            expected_version=upload.base_version,
+        )
+    except StaleReport:
+        Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE)
+        raise
+    except ReportRefused as refusal:
+        raise SubmissionError("保存失败，未做任何修改：" + str(refusal)) from None
+    for key, value in outcome.counts().items():
         setattr(upload, key, value)
     upload.status = Upload.Status.CONFIRMED
     upload.confirmed_at = timezone.now()
     upload.save()
-    if submission.state == Submission.State.RETURNED:
-        Submission.objects.filter(pk=submission.pk).update(state=Submission.State.DRAFT)
+    return upload
 
 
 # --------------------------------------------------------------------------------------------
-# Review workflow
+# Review workflow: every step from workflow.TRANSITIONS, recorded as a SubmissionEvent
 
 
-def _transition(
-    *, user, submission: Submission, action: str, to: str, allowed_from: set[str], comment: str = ""
-) -> Submission:
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        if locked.state not in allowed_from:
-            raise SubmissionError(
-                f"{locked.area.name}{locked.year}年当前状态为“{locked.get_state_display()}”，不能"
-                f"{dict(SubmissionEvent.Action.choices)[action]}"
-            )
-        SubmissionEvent.objects.create(
-            submission=locked,
-            action=action,
-            from_state=locked.state,
-            to_state=to,
-            comment=comment,
-            by=user,
-        )
-        locked.state = to
-        if action in {SubmissionEvent.Action.RETURN, SubmissionEvent.Action.APPROVE}:
-            locked.comment = comment
-        locked.save(update_fields=["state", "comment", "updated_at"])
+def _state_refusal(submission: Submission, step: workflow.Transition) -> str:
+    return (
+        f"{submission.area.name}{submission.year}年当前状态为“{submission.get_state_display()}”，"
+        f"不能{step.label}"
+    )
+
+
+def _step(submission: Submission, action: str, *, user, comment: str = "") -> Submission:
+    """Take a transition of the table (the caller has checked who may), recording it."""
+    step = workflow.transition(action)
+    locked = Submission.objects.select_for_update().select_related("area").get(pk=submission.pk)
+    if locked.state not in step.sources:
+        raise SubmissionError(_state_refusal(locked, step))
+    SubmissionEvent.objects.create(
+        submission=locked,
+        action=action,
+        from_state=locked.state,
+        to_state=step.target,
+        comment=comment,
+        by=user if getattr(user, "pk", None) else None,
+    )
+    locked.state = step.target
+    if action in {workflow.Action.RETURN, workflow.Action.APPROVE}:
+        locked.comment = comment
+    locked.save(update_fields=["state", "comment", "updated_at"])
     return locked
 
 
-def submission_submit(*, user, submission: Submission, comment: str = "") -> Submission:
-    require_upload(user, submission.area)
-    if not submission.uploads.filter(status=Upload.Status.CONFIRMED).exists():
-        raise SubmissionError(
-            f"{submission.area.name}{submission.year}年尚未保存任何数据，不能提交审核"
+def submission_act(
+    *, user, submission: Submission, action: str, comment: str = "", incomplete_ok: bool = False
+) -> Submission:
+    """Take a review step of workflow.TRANSITIONS for `user`.
+
+    Submitting needs something reported, and `incomplete_ok` when indicators or project rows
+    are still blank; approving needs something reported. Raises PermissionDenied (the user may
+    not take the step) or SubmissionError (the state, a missing comment, an empty report)."""
+    try:
+        step = workflow.transition(action)
+    except KeyError:
+        raise SubmissionError(f"未知操作“{action}”") from None
+    if step.actor == workflow.SYSTEM:
+        raise SubmissionError(f"“{step.label}”由系统在保存修改时记录，不能手动操作")
+    require_step(user, submission.area, step)
+    with transaction.atomic():
+        current = (
+            Submission.objects.select_for_update().select_related("area").get(pk=submission.pk)
         )
-    return _transition(
+        return _act(current, step, user=user, comment=comment, incomplete_ok=incomplete_ok)
+
+
+def _act(
+    submission: Submission, step: workflow.Transition, *, user, comment: str, incomplete_ok: bool
+) -> Submission:
+    action = step.action
+    if submission.state not in step.sources:
+        raise SubmissionError(_state_refusal(submission, step))
+    comment = comment.strip()
+    if step.comment_required and not comment:
+        raise SubmissionError(step.comment_required)
+    if action in {workflow.Action.SUBMIT, workflow.Action.APPROVE}:
+        completeness = build_catalogue(submission.area, submission.year).completeness()
+        name = f"{submission.area.name}{submission.year}年"
+        if completeness.is_empty:
+            verb = "提交审核" if action == workflow.Action.SUBMIT else "审核通过"
+            raise SubmissionError(f"{name}尚未填报任何数据，不能{verb}")
+        if action == workflow.Action.SUBMIT and not completeness.is_complete and not incomplete_ok:
+            raise SubmissionError(
+                f"{name}还有{len(completeness.indicators_missing)}项指标、"
+                f"{len(completeness.progress_missing)}行项目进展未填报（{completeness.summary}）："
+                "请补全，或勾选“确认在缺项的情况下提交”后再提交"
+            )
+    return _step(submission, action, user=user, comment=comment)
+
+
+def submission_submit(
+    *, user, submission: Submission, comment: str = "", incomplete_ok: bool = False
+) -> Submission:
+    return submission_act(
         user=user,
         submission=submission,
-        action=SubmissionEvent.Action.SUBMIT,
-        to=Submission.State.SUBMITTED,
-        allowed_from={Submission.State.DRAFT, Submission.State.RETURNED},
+        action=workflow.Action.SUBMIT,
         comment=comment,
+        incomplete_ok=incomplete_ok,
     )
 
 
 def submission_approve(*, user, submission: Submission, comment: str = "") -> Submission:
-    require_review(user)
-    return _transition(
-        user=user,
-        submission=submission,
-        action=SubmissionEvent.Action.APPROVE,
-        to=Submission.State.APPROVED,
-        allowed_from={Submission.State.SUBMITTED},
-        comment=comment,
+    return submission_act(
+        user=user, submission=submission, action=workflow.Action.APPROVE, comment=comment
     )
 
 
 def submission_return(*, user, submission: Submission, comment: str) -> Submission:
-    require_review(user)
-    if not comment.strip():
-        raise SubmissionError("退回时须填写退回意见，说明需要修改的内容")
-    return _transition(
-        user=user,
-        submission=submission,
-        action=SubmissionEvent.Action.RETURN,
-        to=Submission.State.RETURNED,
-        allowed_from={Submission.State.SUBMITTED},
-        comment=comment.strip(),
+    return submission_act(
+        user=user, submission=submission, action=workflow.Action.RETURN, comment=comment
     )
 
 
 def submission_reopen(*, user, submission: Submission, reason: str) -> Submission:
-    require_review(user)
-    if not reason.strip():
-        raise SubmissionError("重新开放已审核的数据须填写理由")
-    return _transition(
-        user=user,
-        submission=submission,
-        action=SubmissionEvent.Action.REOPEN,
-        to=Submission.State.DRAFT,
-        allowed_from={Submission.State.APPROVED},
-        comment=reason.strip(),
+    return submission_act(
+        user=user, submission=submission, action=workflow.Action.REOPEN, comment=reason
     )
 
 

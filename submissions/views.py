@@ -21,12 +21,12 @@ from indicators.compliance import compliance
 from indicators.models import Indicator, IndicatorValue
 from lvliang_eco.formats import safe_cell
 
-from . import services
+from . import services, workflow
 from .forms import CommentForm, UploadForm
 from .models import Submission, Upload
 from .permissions import (
     can_review,
-    can_submit,
+    can_take,
     can_upload,
     require_review,
     require_upload,
@@ -75,6 +75,8 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
     require_view(request.user, area)
     submission = submission_for(area, year)
     result = next(iter(compliance(year=year, area_codes=[area.code]).areas), None)
+    lines = catalogue(area, year)
+    state = submission.state if submission else Submission.State.DRAFT
     return render(
         request,
         "submissions/detail.html",
@@ -84,12 +86,15 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             "submission": submission,
             "state": submission.get_state_display() if submission else "未开始",
             "result": result,
-            "catalogue": catalogue(area, year),
+            "catalogue": lines,
+            "completeness": lines.completeness(),
+            "steps": workflow.offered(
+                state, lambda step: submission is not None and can_take(request.user, area, step)
+            ),
             "uploads": submission.uploads.select_related("uploaded_by") if submission else [],
             "events": submission.events.select_related("by") if submission else [],
             "can_upload": can_upload(request.user, area)
             and not (submission and submission.is_locked),
-            "can_submit": submission is not None and can_submit(request.user, submission),
             "can_review": can_review(request.user),
             "upload_form": UploadForm(),
             "comment_form": CommentForm(),
@@ -141,6 +146,9 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_for(request, pk)
     rows = upload.preview.get("indicators", [])
     progress = upload.preview.get("progress", [])
+    filled = [r for r in [*rows, *progress] if not r["empty"]]
+    blank = [r for r in rows if r["empty"]]
+    blank_progress = [r for r in progress if r["empty"]]
     return render(
         request,
         "submissions/upload.html",
@@ -149,8 +157,15 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "area": upload.submission.area,
             "year": upload.submission.year,
             "rows": [r for r in rows if not r["empty"]],
-            "empty_rows": sum(1 for r in rows if r["empty"]),
             "progress": [r for r in progress if not r["empty"]],
+            "changes": any(r["changed"] for r in filled),
+            "withdrawn": sum(1 for r in filled if r.get("action") == "withdraw"),
+            "blank_indicators": blank,
+            "blank_progress": blank_progress,
+            "unreported_indicators": [r for r in blank if not r.get("on_record", True)],
+            "kept_indicators": [r for r in blank if r.get("on_record", True)],
+            "unreported_progress": [r for r in blank_progress if not r.get("on_record", True)],
+            "kept_progress": [r for r in blank_progress if r.get("on_record", True)],
             "can_confirm": upload.status == Upload.Status.PREVIEW
             and can_upload(request.user, upload.submission.area),
         },
@@ -185,43 +200,26 @@ def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_action(request: HttpRequest, code: str, year: int, action: str) -> HttpResponse:
     area, year = _area_year(code, year)
     require_view(request.user, area)
-    comment = request.POST.get("comment", "")
-    actions = {
-        "submit": lambda s: services.submission_submit(
-            user=request.user, submission=s, comment=comment
-        ),
-        "approve": lambda s: services.submission_approve(
-            user=request.user, submission=s, comment=comment
-        ),
-        "return": lambda s: services.submission_return(
-            user=request.user, submission=s, comment=comment
-        ),
-        "reopen": lambda s: services.submission_reopen(
-            user=request.user, submission=s, reason=comment
-        ),
-    }
-    if action not in actions:
+    step = workflow.TRANSITIONS.get(action)
+    if step is None or step.actor == workflow.SYSTEM:
         return HttpResponseBadRequest("未知操作")
     submission = submission_for(area, year)
     if submission is None:
-        messages.error(request, f"{area.name}{year}年尚未上传数据，不能{action_label(action)}")
+        messages.error(request, f"{area.name}{year}年尚未上传数据，不能{step.label}")
         return redirect("submissions:detail", code=code, year=year)
     try:
-        actions[action](submission)
+        services.submission_act(
+            user=request.user,
+            submission=submission,
+            action=action,
+            comment=request.POST.get("comment", ""),
+            incomplete_ok=request.POST.get("incomplete_ok") == "1",
+        )
     except services.SubmissionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{area.name}{year}年：已{action_label(action)}")
+        messages.success(request, f"{area.name}{year}年：已{step.label}")
     return redirect("submissions:detail", code=code, year=year)
-
-
-def action_label(action: str) -> str:
-    return {
-        "submit": "提交审核",
-        "approve": "审核通过",
-        "return": "退回修改",
-        "reopen": "重新开放",
-    }[action]
 
 
 @require_POST

@@ -17,18 +17,29 @@ from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from .catalogue import (
     INDICATOR_SHEET,
     META_SHEET,
-    NO,
     PROGRESS_SHEET,
     PROGRESS_STATUSES,
     TEMPLATE_VERSION,
-    YES,
+    WITHDRAW,
     Catalogue,
+)
+from .reporting import (
+    NUMBER_PLACES,
+    InputError,
+    ProgressReport,
+    ValueReport,
+    plain,
+    progress_fields,
+    read_number,
+    value_fields,
+    withdrawal_check,
 )
 
 HEADER_ROW = 3
@@ -140,8 +151,9 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
     _sheet_frame(
         sheet,
         f"指标填报表：{catalogue.area_name}（{catalogue.area_code}）{catalogue.year}年",
-        "白色单元格为填写区：“本年数值”只填数字（可带%）；“状态或是否完成”从下拉列表选择；"
-        "有子指标的指标（灰色行）由各子指标填报。请勿修改编码、调整列的顺序或合并单元格。"
+        "白色单元格为填写区：“本年数值”只填数字（可带%，或写下限如≥60）；“状态或是否完成”从下拉列表选择；"
+        "有子指标的指标（灰色行）由各子指标填报。留空表示不改动；要撤回已报的数值，在“本年数值”"
+        f"或“状态或是否完成”填“{WITHDRAW}”并在备注写明理由。请勿修改编码、调整列的顺序或合并单元格。"
         f"上年数值为系统中{catalogue.year - 1}年的记录。",
         INDICATOR_COLUMNS,
     )
@@ -156,7 +168,7 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
             line.standard,
             line.attribute,
             line.previous,
-            "" if current is None or current.number is None else _plain(current.number),
+            "" if current is None else _cell_value(current.reported_text),
             "" if current is None else current.choice,
             "" if current is None else current.note,
         ]
@@ -177,7 +189,7 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
             if validation is None:
                 validation = DataValidation(
                     type="list",
-                    formula1='"' + ",".join(line.spec.choices) + '"',
+                    formula1='"' + ",".join([*line.spec.choices, WITHDRAW]) + '"',
                     allow_blank=True,
                     showErrorMessage=True,
                     errorTitle="请从列表中选择",
@@ -193,12 +205,13 @@ def _progress_sheet(sheet, catalogue: Catalogue) -> None:
         sheet,
         f"项目进展表：{catalogue.area_name}（{catalogue.area_code}）{catalogue.year}年",
         "列出实施地点涉及本县（市、区）的全部投资明细（含多县共同实施的）。“进展状态”从下拉列表选择；"
-        "“累计完成投资”填本县截至本年底完成的金额（万元，不能为负数）。请勿修改明细编号。",
+        "“累计完成投资”填本县截至本年底完成的金额（万元，不能为负数）。留空表示不改动；要撤回已报的进展，"
+        f"“进展状态”选“{WITHDRAW}”并在备注写明理由。请勿修改明细编号。",
         PROGRESS_COLUMNS,
     )
     status = DataValidation(
         type="list",
-        formula1='"' + ",".join(PROGRESS_STATUSES) + '"',
+        formula1='"' + ",".join([*PROGRESS_STATUSES, WITHDRAW]) + '"',
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="请从列表中选择",
@@ -219,7 +232,7 @@ def _progress_sheet(sheet, catalogue: Catalogue) -> None:
             line.years,
             line.shared_with,
             "" if current is None else current.status,
-            "" if current is None or current.amount is None else _plain(current.amount),
+            "" if current is None or current.amount is None else _number_cell(current.amount),
             "" if current is None else current.note,
         ]
         for column, value in enumerate(values, start=1):
@@ -228,8 +241,21 @@ def _progress_sheet(sheet, catalogue: Catalogue) -> None:
         status.add(sheet.cell(row=row, column=10))
 
 
-def _plain(value: Decimal) -> float | int:
+def _number_cell(value: Decimal) -> float | int:
+    """A number written as a number cell, so that Excel and WPS treat it as one."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _cell_value(text: str) -> float | int | str:
+    """A reported value as the template shows it: a plain number as a number cell, anything
+    else (a bound such as `≥60`) as the text it was reported as."""
+    try:
+        sign, number, canonical = read_number(text, places=NUMBER_PLACES)
+    except InputError:
+        return text
+    if number is None or sign or canonical != text:
+        return text
+    return _number_cell(number)
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,31 +284,20 @@ class CellError:
 
 @dataclass
 class IndicatorEntry:
+    """A data row of the indicator sheet: its report, or None when its input cells are blank."""
+
     row: int
     code: str
-    number: Decimal | None
-    number_text: str
-    choice: str
-    note: str
+    report: ValueReport | None
     normalised: list[str] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return self.number is None and not self.choice and not self.note
 
 
 @dataclass
 class ProgressEntry:
     row: int
     key: str
-    status: str
-    amount: Decimal | None
-    note: str
+    report: ProgressReport | None
     normalised: list[str] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.status and self.amount is None and not self.note
 
 
 @dataclass
@@ -295,9 +310,17 @@ class Reading:
     def rejected_rows(self) -> int:
         return len({(e.sheet, e.row) for e in self.errors if e.row is not None})
 
+    def value_reports(self) -> list[ValueReport]:
+        return [e.report for e in self.indicators if e.report is not None]
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
-_NUMBER = re.compile(r"^[-+]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+    def value_rows(self) -> list[int]:
+        return [e.row for e in self.indicators if e.report is not None]
+
+    def progress_reports(self) -> list[ProgressReport]:
+        return [e.report for e in self.progress if e.report is not None]
+
+    def progress_rows(self) -> list[int]:
+        return [e.row for e in self.progress if e.report is not None]
 
 
 def size_message(size: int, limit: int) -> str:
@@ -440,72 +463,54 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _is_formula(value) -> bool:
+    return isinstance(value, ArrayFormula | DataTableFormula) or (
+        isinstance(value, str) and value.startswith("=")
+    )
+
+
 def _formula(sheet_name: str, row: int, column: int, value, reading: Reading) -> bool:
-    if isinstance(value, str) and value.startswith("="):
+    if _is_formula(value):
+        text = getattr(value, "text", value)
         reading.errors.append(
             CellError(
                 sheet_name,
                 row,
                 get_column_letter(column),
-                f"单元格是公式（{value[:30]}），系统不读取公式：请改为直接填写数值",
+                f"单元格是公式（{str(text)[:30]}），系统不读取公式：请改为直接填写数值",
             )
         )
         return True
     return False
 
 
-def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+_QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
-def _number(
-    value,
-    *,
-    sheet: str,
-    row: int,
-    column: int,
-    reading: Reading,
-    normalised: list[str],
-    number_format: str = "General",
-    places: int = 4,
-) -> tuple[Decimal | None, str, bool]:
-    """(number, text as read, ok). `places`: the decimals the database keeps."""
-    letter = get_column_letter(column)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, "", True
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        reading.errors.append(CellError(sheet, row, letter, f"应为数字，实际为“{value}”"))
-        return None, "", False
+def is_percent_format(number_format: str | None) -> bool:
+    """A real percentage format (`0.0%`): Excel then keeps 96.5% as 0.965. A percent sign
+    that is only a literal (`0.00"%"`, `0.00\\%`) does not scale the number."""
+    return "%" in _QUOTED.sub("", number_format or "")
+
+
+def cell_input(value, number_format: str | None, *, letter: str, normalised: list[str]) -> str:
+    """The text a person sees in an input cell, to be checked like any reported text.
+    Raises InputError for a cell that holds no text or number (a date, a TRUE/FALSE)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise InputError("cell", f"应为数字或文字，实际为逻辑值“{'TRUE' if value else 'FALSE'}”")
     if isinstance(value, int | float):
-        number = Decimal(str(value))
-        if "%" in (number_format or ""):
-            # Excel keeps a typed 96.5% as 0.965 with a percent format.
-            number = (number * 100).normalize()
-            normalised.append(
-                f"{letter}列“{_plain(number)}%”（百分比格式）按 {_plain(number)} 读取"
-            )
-    else:
-        raw = value
-        text = raw.strip().translate(_FULL_WIDTH).replace(" ", "")
-        if text.endswith("%"):
-            text = text[:-1]
-        if not _NUMBER.match(text):
-            reading.errors.append(CellError(sheet, row, letter, f"应为数字，实际为“{raw}”"))
-            return None, "", False
-        number = Decimal(text.replace(",", ""))
-        if _cell_text(raw) != _plain(number):
-            normalised.append(f"{letter}列“{raw}”按 {_plain(number)} 读取")
-    exponent = number.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        reading.errors.append(
-            CellError(sheet, row, letter, f"最多保留{places}位小数，实际为{_plain(number)}")
-        )
-        return None, "", False
-    if abs(number) >= Decimal(10) ** 12:
-        reading.errors.append(CellError(sheet, row, letter, f"数值过大：{_plain(number)}"))
-        return None, "", False
-    return number, _plain(number), True
+        # 15 significant digits: what Excel shows of a number another program wrote with
+        # binary noise (0.30000000000000004 is 0.3).
+        number = Decimal(f"{value:.15g}")
+        if is_percent_format(number_format):
+            number = number * 100
+            normalised.append(f"{letter}列“{plain(number)}%”（百分比格式）按 {plain(number)} 读取")
+        return plain(number)
+    if isinstance(value, str):
+        return value.strip()
+    raise InputError("cell", f"应为数字或文字，实际为{type(value).__name__}（如日期）")
 
 
 def _rows(sheet):
@@ -542,6 +547,28 @@ def _keyed_rows(sheet, name: str, width: int, reading: Reading, lookup, *, unkno
         yield row, values + [None] * width, formats + ["General"] * width, key, line
 
 
+VALUE_COLUMNS = {"text": "G", "choice": "H", "note": "I"}
+PROGRESS_INPUT_COLUMNS = {"status": "J", "amount": "K", "note": "L"}
+
+
+def _inputs(
+    name: str, row: int, values, formats, columns: dict[str, str], reading: Reading
+) -> tuple[dict[str, str], list[str]] | None:
+    """The input cells of a row as texts (None when one cannot be read: error recorded)."""
+    normalised: list[str] = []
+    texts = {}
+    for (key, letter), value, number_format in zip(columns.items(), values, formats, strict=True):
+        column = column_index_from_string(letter)
+        if _formula(name, row, column, value, reading):
+            return None
+        try:
+            texts[key] = cell_input(value, number_format, letter=letter, normalised=normalised)
+        except InputError as error:
+            reading.errors.append(CellError(name, row, letter, error.message))
+            return None
+    return texts, normalised
+
+
 def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
     name = INDICATOR_SHEET
     if not _check_frame(sheet, name, INDICATOR_COLUMNS, reading, max_rows):
@@ -556,68 +583,42 @@ def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: in
         unknown=lambda key: f"未知的指标编码“{key}”",
         duplicate=lambda key, first: f"指标“{key}”重复出现（第{first}行已有）",
     ):
-        number_value, choice_value, note_value = values[6:9]
-        if any(
-            _formula(name, row, c, v, reading)
-            for c, v in ((7, number_value), (8, choice_value), (9, note_value))
-        ):
+        read = _inputs(name, row, values[6:9], formats[6:9], VALUE_COLUMNS, reading)
+        if read is None:
             continue
+        texts, normalised = read
         if line.is_parent:
-            if _cell_text(number_value) not in {"", "见子指标"} or _cell_text(choice_value):
+            if texts["text"] not in {"", "见子指标"} or texts["choice"]:
                 reading.errors.append(
                     CellError(name, row, "G", f"指标{code}由子指标填报，本行不需要填写")
                 )
             continue
-        normalised: list[str] = []
-        number, number_text, ok = _number(
-            number_value,
-            sheet=name,
-            row=row,
-            column=7,
-            reading=reading,
-            normalised=normalised,
-            number_format=formats[6],
-        )
-        if not ok:
+        try:
+            report = _value_report(code, line.spec, texts, normalised)
+        except InputError as error:
+            letter = VALUE_COLUMNS.get(error.field, "G")
+            reading.errors.append(CellError(name, row, letter, error.message))
             continue
-        if number is not None and not line.spec.number:
-            reading.errors.append(
-                CellError(name, row, "G", "本指标不填数值，请在H列选择状态或是否完成")
-            )
-            continue
-        if number is not None and line.spec.percent and not (0 <= number <= 100):
-            reading.errors.append(CellError(name, row, "G", f"百分比应在0–100之间，实际为{number}"))
-            continue
-        choice = _cell_text(choice_value)
-        if choice and choice != _cell_text(
-            choice_value if isinstance(choice_value, str) else choice
-        ):
-            pass
-        if choice:
-            cleaned = choice.replace(" ", "")
-            if cleaned != choice:
-                normalised.append(f"H列“{choice}”按“{cleaned}”读取")
-                choice = cleaned
-            if not line.spec.choices:
-                reading.errors.append(
-                    CellError(name, row, "H", "本指标不选择状态，请在G列填写数值")
-                )
-                continue
-            if choice not in line.spec.choices:
-                options = "、".join(f"“{c}”" for c in line.spec.choices)
-                reading.errors.append(
-                    CellError(name, row, "H", f"应为{options}之一，实际为“{choice}”")
-                )
-                continue
-        note = _cell_text(note_value)
-        if len(note) > 500:
-            reading.errors.append(
-                CellError(name, row, "I", f"备注不能超过500字，实际{len(note)}字")
-            )
-            continue
-        reading.indicators.append(
-            IndicatorEntry(row, code, number, number_text, choice, note, normalised)
-        )
+        reading.indicators.append(IndicatorEntry(row, code, report, normalised))
+
+
+def _value_report(code: str, spec, texts: dict[str, str], normalised: list[str]):
+    """The row's report (None for blank input cells), checked as every route checks it."""
+    text, choice, note = texts["text"], texts["choice"], texts["note"]
+    if WITHDRAW in {text.replace(" ", ""), choice.replace(" ", "")}:
+        withdrawal_check(note)
+        return ValueReport(code, withdraw=True, reason=note)
+    if not (text or choice or note):
+        return None
+    report = ValueReport(code, text, choice, note)
+    fields = value_fields(spec, report)
+    shown = fields.value_text if fields.number is not None else ""
+    if text and shown and shown != text:
+        normalised.append(f"G列“{text}”按 {shown} 读取")
+    cleaned = choice.replace(" ", "").replace("\u3000", "")
+    if cleaned != choice:
+        normalised.append(f"H列“{choice}”按“{cleaned}”读取")
+    return report
 
 
 def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
@@ -625,7 +626,7 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
     if not _check_frame(sheet, name, PROGRESS_COLUMNS, reading, max_rows):
         return
     width = len(PROGRESS_COLUMNS)
-    for row, values, formats, key, _ in _keyed_rows(
+    for row, values, formats, key, line in _keyed_rows(
         sheet,
         name,
         width,
@@ -634,50 +635,24 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
         unknown=lambda key: f"投资明细“{key}”不存在或不涉及{catalogue.area_name}",
         duplicate=lambda key, first: f"投资明细“{key}”重复出现（第{first}行已有）",
     ):
-        status_value, amount_value, note_value = values[9:12]
-        if any(
-            _formula(name, row, c, v, reading)
-            for c, v in ((10, status_value), (11, amount_value), (12, note_value))
-        ):
+        read = _inputs(name, row, values[9:12], formats[9:12], PROGRESS_INPUT_COLUMNS, reading)
+        if read is None:
             continue
-        normalised: list[str] = []
-        status = _cell_text(status_value).replace(" ", "")
-        if status and status not in PROGRESS_STATUSES:
-            options = "、".join(f"“{s}”" for s in PROGRESS_STATUSES)
-            reading.errors.append(
-                CellError(name, row, "J", f"应为{options}之一，实际为“{_cell_text(status_value)}”")
-            )
+        texts, normalised = read
+        status, amount, note = texts["status"], texts["amount"], texts["note"]
+        try:
+            if status.replace(" ", "") == WITHDRAW:
+                withdrawal_check(note)
+                report = ProgressReport(line.row_id, withdraw=True, reason=note)
+            elif not (status or amount or note):
+                report = None
+            else:
+                report = ProgressReport(line.row_id, status, amount, note)
+                fields = progress_fields(report)
+                if amount and plain(fields.completed_amount) != amount:
+                    normalised.append(f"K列“{amount}”按 {plain(fields.completed_amount)} 读取")
+        except InputError as error:
+            letter = PROGRESS_INPUT_COLUMNS.get(error.field, "J")
+            reading.errors.append(CellError(name, row, letter, error.message))
             continue
-        amount, _, ok = _number(
-            amount_value,
-            sheet=name,
-            row=row,
-            column=11,
-            reading=reading,
-            normalised=normalised,
-            number_format=formats[10],
-            places=2,
-        )
-        if not ok:
-            continue
-        if amount is not None and amount < 0:
-            reading.errors.append(
-                CellError(name, row, "K", f"累计完成投资不能为负数，实际为{amount}")
-            )
-            continue
-        note = _cell_text(note_value)
-        if (amount is not None or note) and not status:
-            reading.errors.append(
-                CellError(name, row, "J", "填写了完成投资或备注，请同时选择进展状态")
-            )
-            continue
-        reading.progress.append(ProgressEntry(row, key, status, amount, note, normalised))
-
-
-def choice_fields(choice: str) -> tuple[str, bool | None]:
-    """An H-column choice as (state, flag): 是/否 are a yes/no, anything else a state."""
-    if choice == YES:
-        return "", True
-    if choice == NO:
-        return "", False
-    return choice, None
+        reading.progress.append(ProgressEntry(row, key, report, normalised))

@@ -7,8 +7,11 @@ anonymous visitor (the plain `client`).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from counties.models import Area
 from counties.roles import Role
@@ -16,6 +19,12 @@ from counties.services import user_create
 from lvliang_eco.seed import seed_load
 
 PASSWORD = "test-password-123"
+
+# Property tests that write to the database are slow per example: a modest default, and many
+# more with HYPOTHESIS_PROFILE=thorough.
+hypothesis_settings.register_profile("default", max_examples=25)
+hypothesis_settings.register_profile("thorough", max_examples=300)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,7 @@ def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, 
     screenshot(page, "13-other-county-refused")
 
     page.goto("/submissions/141122/2025/")
+    page.get_by_label("确认在缺项的情况下提交").check()
     page.get_by_role("button", name="提交市局审核").click()
     expect(page.locator("#submission-state")).to_have_text("已提交待审核")
 
@@ -128,5 +129,5 @@ def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, 
     )
     # The page offers no upload any more; a forged POST is refused too.
     assert response.ok
-    assert "已审核通过并锁定，不能再上传" in response.text()
+    assert "已审核通过并锁定，不能修改" in response.text()
     screenshot(page, "15-locked-no-upload")

@@ -220,7 +220,7 @@ def test_an_upload_into_an_approved_year_is_refused(officer, bureau_user):
     submission = submission_get_or_create(area=Area.objects.get(code=JIAOCHENG), year=2025)
     Submission.objects.filter(pk=submission.pk).update(state=Submission.State.APPROVED)
     before = state()
-    with pytest.raises(SubmissionError, match="交城县2025年的数据已审核通过并锁定，不能再上传"):
+    with pytest.raises(SubmissionError, match="交城县2025年的数据已审核通过并锁定，不能修改"):
         preview(officer, fill(template(), GOOD))
     assert state() == before
 

@@ -35,7 +35,9 @@ def test_it_saves_through_the_same_code_as_the_page(tmp_path, bureau_user):
     text = run(str(path), "--area", "141122", "--year", "2025", "--user", bureau_user.username)
     assert "已保存：新增 4，修改 0，未变 0" in text
     assert IndicatorValue.objects.filter(area__code="141122", year=2025).count() == 4
-    assert set(ValueChange.objects.values_list("via", flat=True)) == {"command"}
+    assert set(ValueChange.objects.filter(area__code="141122").values_list("via", flat=True)) == {
+        "command"
+    }
     assert Upload.objects.get().uploaded_by == bureau_user
 
 

@@ -45,7 +45,7 @@ def test_the_template_holds_every_indicator_and_the_countys_rows(jiaocheng_offic
     assert indicators.cell(row=row, column=4).protection.locked is True  # standard
     assert indicators.cell(row=row, column=4).value == "≥95"
     choices = {dv.formula1 for dv in indicators.data_validations.dataValidation}
-    assert '"是,否"' in choices and '"制定实施,否"' in choices
+    assert '"是,否,撤回"' in choices and '"制定实施,否,撤回"' in choices
     assert indicators.page_setup.orientation == "landscape"
     progress = workbook["项目进展"]
     keys = [progress.cell(row=r, column=1).value for r in range(4, progress.max_row + 1)]
@@ -93,7 +93,7 @@ def test_confirming_saves_every_row_and_records_who_changed_what(jiaocheng_offic
         "一期并网",
     )
     assert (upload.status, upload.added, upload.changed) == (Upload.Status.CONFIRMED, 5, 0)
-    change = ValueChange.objects.get(indicator__code="28", field="数值（原文）")
+    change = ValueChange.objects.get(area__code="141122", indicator__code="28", field="数值")
     assert (change.old, change.new, change.changed_by, change.upload, change.via) == (
         "", "96.5", jiaocheng_officer, upload, "upload",
     )  # fmt: skip
@@ -104,14 +104,14 @@ def test_a_second_upload_counts_changed_and_unchanged_rows_and_keeps_old_values(
     saved(jiaocheng_officer, GOOD)
     upload = saved(jiaocheng_officer, {**GOOD, "28": (97, None, None)})
     assert (upload.added, upload.changed, upload.unchanged) == (0, 1, 3)
-    change = ValueChange.objects.filter(indicator__code="28", field="数值（原文）").first()
+    change = ValueChange.objects.filter(indicator__code="28", field="数值").first()
     assert (change.old, change.new) == ("96.5", "97")
 
 
 def test_a_returned_submission_goes_back_to_draft_on_a_new_upload(jiaocheng_officer, bureau_user):
     saved(jiaocheng_officer, GOOD)
     submission = Submission.objects.get(area__code="141122", year=2025)
-    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    services.submission_submit(user=jiaocheng_officer, submission=submission, incomplete_ok=True)
     services.submission_return(user=bureau_user, submission=submission, comment="28项请核实")
     saved(jiaocheng_officer, {**GOOD, "28": (97, None, None)})
     assert Submission.objects.get(pk=submission.pk).state == Submission.State.DRAFT
@@ -120,7 +120,7 @@ def test_a_returned_submission_goes_back_to_draft_on_a_new_upload(jiaocheng_offi
 def test_the_review_workflow_records_every_step(jiaocheng_officer, bureau_user):
     saved(jiaocheng_officer, GOOD)
     submission = Submission.objects.get(area__code="141122", year=2025)
-    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    services.submission_submit(user=jiaocheng_officer, submission=submission, incomplete_ok=True)
     with pytest.raises(SubmissionError, match="退回时须填写退回意见"):
         services.submission_return(user=bureau_user, submission=submission, comment=" ")
     services.submission_approve(user=bureau_user, submission=submission, comment="数据齐全")
@@ -142,7 +142,7 @@ def test_the_review_workflow_records_every_step(jiaocheng_officer, bureau_user):
 def test_an_approved_year_is_locked_against_everyone(jiaocheng_officer, bureau_user):
     saved(jiaocheng_officer, GOOD)
     submission = Submission.objects.get(area__code="141122", year=2025)
-    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    services.submission_submit(user=jiaocheng_officer, submission=submission, incomplete_ok=True)
     services.submission_approve(user=bureau_user, submission=submission)
     for user in (jiaocheng_officer, bureau_user):
         with pytest.raises(SubmissionError, match="已审核通过并锁定"):
@@ -153,7 +153,7 @@ def test_an_upload_previewed_before_approval_cannot_be_saved_after(jiaocheng_off
     saved(jiaocheng_officer, GOOD)
     submission = Submission.objects.get(area__code="141122", year=2025)
     pending = preview(jiaocheng_officer, fill(template(), {"28": (99, None, None)}))
-    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    services.submission_submit(user=jiaocheng_officer, submission=submission, incomplete_ok=True)
     services.submission_approve(user=bureau_user, submission=submission)
     before = state()
     with pytest.raises(SubmissionError, match="已审核通过并锁定"):
@@ -164,7 +164,7 @@ def test_an_upload_previewed_before_approval_cannot_be_saved_after(jiaocheng_off
 def test_only_the_bureau_reviews(jiaocheng_officer, leader):
     saved(jiaocheng_officer, GOOD)
     submission = Submission.objects.get(area__code="141122", year=2025)
-    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    services.submission_submit(user=jiaocheng_officer, submission=submission, incomplete_ok=True)
     from django.core.exceptions import PermissionDenied
 
     for user in (jiaocheng_officer, leader):
@@ -185,19 +185,19 @@ def test_an_officer_cannot_upload_for_another_county(xingxian_officer):
 def test_batch_approval_is_all_or_nothing(bureau_user, jiaocheng_officer, xingxian_officer):
     saved(jiaocheng_officer, GOOD)
     jc = Submission.objects.get(area__code="141122", year=2025)
-    services.submission_submit(user=jiaocheng_officer, submission=jc)
+    services.submission_submit(user=jiaocheng_officer, submission=jc, incomplete_ok=True)
     xx = services.submission_get_or_create(area=Area.objects.get(code="141123"), year=2025)
     with pytest.raises(SubmissionError, match="兴县2025年当前状态为“填报中”，不能审核通过"):
         services.submissions_approve_many(user=bureau_user, submissions=[jc, xx])
     assert Submission.objects.get(pk=jc.pk).state == Submission.State.SUBMITTED
-    with pytest.raises(SubmissionError, match="兴县2025年尚未保存任何数据，不能提交审核"):
-        services.submission_submit(user=xingxian_officer, submission=xx)
+    with pytest.raises(SubmissionError, match="兴县2025年尚未填报任何数据，不能提交审核"):
+        services.submission_submit(user=xingxian_officer, submission=xx, incomplete_ok=True)
     content = fill(template("141123"), GOOD)
     upload = services.upload_preview(
         user=xingxian_officer, area=xx.area, year=2025, name="兴县.xlsx", content=content
     )
     services.upload_confirm(user=xingxian_officer, upload=upload)
-    services.submission_submit(user=xingxian_officer, submission=xx)
+    services.submission_submit(user=xingxian_officer, submission=xx, incomplete_ok=True)
     services.submissions_approve_many(user=bureau_user, submissions=[jc, xx])
     assert set(Submission.objects.values_list("state", flat=True)) == {"approved"}
     assert SubmissionEvent.objects.filter(action="approve").count() == 2
@@ -207,12 +207,12 @@ def test_no_upload_while_a_submission_is_in_review(jiaocheng_officer, bureau_use
     saved(jiaocheng_officer, GOOD)
     submission = Submission.objects.get(area__code="141122", year=2025)
     pending = preview(jiaocheng_officer, fill(template(), {"28": (97, None, None)}))
-    services.submission_submit(user=jiaocheng_officer, submission=submission)
+    services.submission_submit(user=jiaocheng_officer, submission=submission, incomplete_ok=True)
     before = state()
     for user in (jiaocheng_officer, bureau_user):
-        with pytest.raises(SubmissionError, match="已提交审核，审核期间不能上传"):
+        with pytest.raises(SubmissionError, match="已提交审核，审核期间不能修改"):
             preview(user, fill(template(), {"28": (99, None, None)}))
-    with pytest.raises(SubmissionError, match="已提交审核，审核期间不能上传"):
+    with pytest.raises(SubmissionError, match="已提交审核，审核期间不能修改"):
         services.upload_confirm(user=jiaocheng_officer, upload=pending)
     assert state() == before
 

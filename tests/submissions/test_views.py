@@ -134,7 +134,7 @@ def test_a_file_over_the_limit_is_refused_on_the_page(jiaocheng_officer, setting
 
 def test_the_workflow_through_the_pages(jiaocheng_officer, bureau_user, jiaocheng_upload):
     officer, staff = logged_in(jiaocheng_officer), logged_in(bureau_user)
-    officer.post("/submissions/141122/2025/submit/")
+    officer.post("/submissions/141122/2025/submit/", {"incomplete_ok": "1"})
     page = staff.post(
         "/submissions/141122/2025/return/", {"comment": ""}, follow=True
     ).content.decode()
@@ -146,13 +146,13 @@ def test_the_workflow_through_the_pages(jiaocheng_officer, bureau_user, jiaochen
     page = officer.post(
         "/submissions/141122/2025/upload/", {"file": upload}, follow=True
     ).content.decode()
-    assert "已审核通过并锁定，不能再上传" in page
+    assert "已审核通过并锁定，不能修改" in page
 
 
 def test_the_value_page_shows_its_history(jiaocheng_officer, jiaocheng_upload):
     page = logged_in(jiaocheng_officer).get("/submissions/141122/2025/values/28/").content.decode()
     assert "当前数值：96.5" in page
-    assert "<td>数值（原文）</td><td>（空）</td><td>96.5</td>" in page
+    assert "<td>数值</td><td>（空）</td><td>96.5</td>" in page
     assert "交城.xlsx" in page
 
 
@@ -196,8 +196,8 @@ def test_the_admin_export_escapes_formulas(bureau_user, jiaocheng_upload):
         {
             "format": "0",
             "resource": "0",
-            "indicatorvalueadminresource_note": "on",
-            "indicatorvalueadminresource_area": "on",
+            "valueresource_note": "on",
+            "valueresource_area": "on",
         },
     )
     assert response.status_code == 200, response.content[:500]
@@ -219,7 +219,7 @@ def test_admin_edits_are_recorded_and_refused_in_a_locked_year(bureau_user, jiao
         "source": "manual", "source_detail": "市局核实",
     }  # fmt: skip
     assert client.post(url, form).status_code == 302
-    change = ValueChange.objects.filter(indicator=value.indicator, field="数值（原文）").first()
+    change = ValueChange.objects.filter(indicator=value.indicator, field="数值").first()
     assert (change.old, change.new, change.via, change.changed_by) == (
         "96.5",
         "98",
@@ -286,9 +286,7 @@ def test_bulk_deletion_in_the_admin_is_recorded_and_refused_in_a_locked_year(
         {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
     )
     assert not IndicatorValue.objects.filter(pk__in=ids).exists()
-    deleted = ValueChange.objects.filter(
-        indicator__code="28", field="数值（原文）", via="admin"
-    ).first()
+    deleted = ValueChange.objects.filter(indicator__code="28", field="数值", via="admin").first()
     assert (deleted.old, deleted.new, deleted.changed_by) == ("96.5", "", bureau_user)
 
 

@@ -1,0 +1,213 @@
+"""Other counties count only once approved: a county officer's pages (aggregates included) read
+another county's data only for the years the bureau has approved; bureau staff and the
+leadership group see drafts at once.
+
+Personas: 交城县's officer (whose pages must not move), 兴县 (the other county, saving a draft
+through the ORM: the write service is not what is tested here), bureau staff and a leader."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from counties.models import Area
+from indicators.compliance import compliance
+from indicators.models import Indicator, IndicatorValue
+from lvliang_eco.demo import demo_load
+from lvliang_eco.visibility import Visibility
+from projects.models import InvestmentRow, ProjectProgress
+from submissions.models import Submission
+
+from ..conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+# Every dashboard page and export 交城县's officer can request (the data-quality page refuses
+# them, and must keep refusing the same way).
+OFFICER_URLS = [
+    "/",
+    "/?year=2024",
+    "/?year=2023",
+    "/counties/",
+    "/counties/?year=2024&sort=result",
+    "/counties/141122/",
+    "/indicators/",
+    "/indicators/28/",
+    "/indicators/7/",  # sub-indicators 7.1 and 7.2
+    "/indicators/12/",
+    "/investment/",
+    "/quality/",
+    "/plan/",
+    "/exports/table1.xlsx?area=141122&year=2024",
+    "/exports/table1.xlsx?area=141100&year=2024",
+    "/exports/table3.xlsx",
+    "/submissions/",
+    "/submissions/141122/2024/",
+]
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
+DRAFT_AMOUNT = Decimal("50000")  # 万元: 5.00 亿元, visible on every total it reaches
+NOTE = "其他县（市、区）的数据仅计入市局已审核通过的年度"
+
+
+@pytest.fixture
+def demo(db):
+    demo_load()
+
+
+def snapshot(client: Client, url: str):
+    """What the user receives: the page with the CSRF tokens blanked (Django masks them anew
+    for every response), or a workbook's cell values (the zip carries timestamps)."""
+    response = client.get(url)
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        cells = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
+        return response.status_code, cells
+    return response.status_code, CSRF.sub(r'\1"', response.content.decode())
+
+
+def snapshots(user) -> dict:
+    client = logged_in(user)  # a fresh session: no year remembered from an earlier round
+    return {url: snapshot(client, url) for url in OFFICER_URLS}
+
+
+def xingxian_saves_a_draft() -> None:
+    """兴县 redoes 2023 (returned to it) and 2024 (填报中) with figures that reach the
+    construction standard (交城县's, which do), starts 2025 (submitted, not yet reviewed: a
+    year nobody else has), and reports a completed amount on a row it never reported on."""
+    jiaocheng, xingxian = Area.objects.get(code="141122"), Area.objects.get(code="141123")
+    Submission.objects.create(area=xingxian, year=2023, state=Submission.State.RETURNED)
+    Submission.objects.create(area=xingxian, year=2024, state=Submission.State.DRAFT)
+    Submission.objects.create(area=xingxian, year=2025, state=Submission.State.SUBMITTED)
+    IndicatorValue.objects.filter(area=xingxian, year__in=[2023, 2024]).delete()
+    copies = list(IndicatorValue.objects.filter(area=jiaocheng, year__in=[2023, 2024]))
+    for value in copies:
+        value.pk, value.area, value.source = None, xingxian, IndicatorValue.Source.UPLOAD
+    IndicatorValue.objects.bulk_create(copies)
+    IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="28"),
+        area=xingxian,
+        year=2025,
+        value_text="97",
+        number=Decimal("97"),
+        source=IndicatorValue.Source.UPLOAD,
+    )
+    row = InvestmentRow.objects.filter(counties=xingxian).exclude(progress__area=xingxian).first()
+    ProjectProgress.objects.create(
+        investment_row=row,
+        area=xingxian,
+        year=2024,
+        status=ProjectProgress.Status.IN_PROGRESS,
+        completed_amount=DRAFT_AMOUNT,
+    )
+
+
+def approve(code: str, *years: int) -> None:
+    Submission.objects.filter(area__code=code, year__in=years).update(
+        state=Submission.State.APPROVED
+    )
+
+
+def reaching(page: str) -> str:
+    """The overview's count of counties reaching the construction standard: `N / 13`."""
+    card = re.search(r'id="card-standard">.*?<div class="big">(.*?)</div>', page, re.S)
+    return card.group(1)
+
+
+def matrix_row(page: str, code: str) -> str:
+    return re.search(rf'<tr data-code="{code}">(.*?)</tr>', page, re.S).group(1)
+
+
+def completed_card(page: str) -> str:
+    """The investment page's card of completed investment reported by the counties."""
+    return re.search(r'id="card-completed">(.*?)</div></div>', page, re.S).group(1)
+
+
+def yi(amount: Decimal) -> str:
+    return f"{amount / 10000:,.2f}"
+
+
+def test_it_counts_own_county_city_and_approved_years_only():
+    officer = Visibility(
+        everything=False, own_area_id=2, city_ids=frozenset({1}), approved=frozenset({(3, 2024)})
+    )
+    cases = [
+        ((1, 2024), True),  # the city
+        ((2, 2025), True),  # the officer's own county, any state
+        ((3, 2024), True),  # another county's approved year
+        ((3, 2023), False),  # the same county, a year not approved
+        ((4, 2024), False),  # a county with nothing approved
+    ]
+    for (area_id, year), expected in cases:
+        assert officer.counts(area_id, year) is expected, (area_id, year)
+        assert Visibility(everything=True).counts(area_id, year)
+    assert officer.restricted and not Visibility(everything=True).restricted
+
+
+def test_it_keeps_an_officers_pages_unmoved_by_another_countys_draft(jiaocheng_officer, demo):
+    before = snapshots(jiaocheng_officer)
+    assert before["/quality/"][0] == 403
+    assert all(status == 200 for url, (status, _) in before.items() if url != "/quality/")
+    xingxian_saves_a_draft()
+    after = snapshots(jiaocheng_officer)
+    for url in OFFICER_URLS:
+        assert after[url] == before[url], url
+
+
+def test_it_tells_an_officer_and_only_an_officer_that_others_count_once_approved(
+    jiaocheng_officer, bureau_user, leader, demo
+):
+    for url in ["/", "/counties/", "/investment/"]:
+        assert NOTE in logged_in(jiaocheng_officer).get(url).content.decode(), url
+        for user in [bureau_user, leader]:
+            assert NOTE not in logged_in(user).get(url).content.decode(), url
+
+
+def test_it_counts_another_countys_years_once_approved(jiaocheng_officer, demo):
+    jiaocheng, xingxian = Area.objects.get(code="141122"), Area.objects.get(code="141123")
+    xingxian_saves_a_draft()
+    client = logged_in(jiaocheng_officer)
+    own = list(ProjectProgress.objects.filter(area=jiaocheng))
+    own_total = sum((p.completed_amount or 0 for p in own), Decimal("0"))
+    card = completed_card(client.get("/investment/").content.decode())
+    assert f"{len(own)} 条项目进展" in card and f"{yi(own_total)} 亿元" in card
+    page = client.get("/?year=2024").content.decode()
+    assert reaching(page) == "1 / 13"  # 交城县 alone: every other county is unapproved
+    assert "兴县" not in re.search(r'<p id="county-goal">(.*?)</p>', page, re.S).group(1)
+
+    approve("141123", 2023, 2024)
+
+    theirs = list(ProjectProgress.objects.filter(area=xingxian, year=2024))
+    total = own_total + sum((p.completed_amount or 0 for p in theirs), Decimal("0"))
+    card = completed_card(client.get("/investment/").content.decode())
+    assert f"{len(own) + len(theirs)} 条项目进展" in card and f"{yi(total)} 亿元" in card
+    page = client.get("/?year=2024").content.decode()
+    assert reaching(page) == "2 / 13"
+    assert "（交城县、兴县）" in re.search(r'<p id="county-goal">(.*?)</p>', page, re.S).group(1)
+    assert '<option value="2025"' not in page  # 2025 is only submitted
+    row = matrix_row(client.get("/counties/?year=2024").content.decode(), "141123")
+    assert '<span class="status-met">达到</span>' in row and "未公开" not in row
+
+
+@pytest.mark.parametrize("persona", ["bureau_user", "leader"])
+def test_it_shows_bureau_and_leadership_a_draft_at_once(request, persona, demo):
+    client = logged_in(request.getfixturevalue(persona))
+    reports = ProjectProgress.objects.count()
+    completed = sum((p.completed_amount or 0 for p in ProjectProgress.objects.all()), Decimal(0))
+    count = compliance(year=2024).goals["reaching_standard"]["count"]
+    assert reaching(client.get("/?year=2024").content.decode()) == f"{count} / 13"
+
+    xingxian_saves_a_draft()
+
+    card = completed_card(client.get("/investment/").content.decode())
+    assert f"{reports + 1} 条项目进展" in card
+    assert f"{yi(completed + DRAFT_AMOUNT)} 亿元" in card
+    page = client.get("/?year=2024").content.decode()
+    assert reaching(page) == f"{count + 1} / 13"
+    assert '<option value="2025"' in page
+    row = matrix_row(client.get("/counties/?year=2024").content.decode(), "141123")
+    assert '<span class="status-met">达到</span>' in row
+    # Without a viewer (the compliance command, exports for staff), drafts count too.
+    assert "141123" in compliance(year=2024).goals["reaching_standard"]["codes"]
