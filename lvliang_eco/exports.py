@@ -72,7 +72,9 @@ def table_1(area: Area, year: int, *, counts: Counts | None = None) -> FileRespo
             if item.assessment.basis == "judgement":
                 status += "（记录的判断）"
             value = item.value.value_text if item.value else ""
-            choice = "" if not item.value or item.value.flag is None else "是否"[not item.value.flag]
+            choice = (
+                "" if not item.value or item.value.flag is None else "是否"[not item.value.flag]
+            )
             if choice and value != choice:
                 value = (value + "；" if value else "") + choice
             sheet.append(
