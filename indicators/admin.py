@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Q
 from import_export.admin import ImportExportModelAdmin
 
+from submissions.services import approved_results_watch
+
 from .models import (
     ConstructionStandardRule,
     DeclaredFigure,
@@ -22,6 +24,33 @@ from .resources import (
 from .rules import describe_rule
 
 RULE_FIELDS = ("standard_rule", "target_2025_rule", "target_2030_rule")
+
+
+class StandardsAdmin(ImportExportModelAdmin):
+    """Admin of what results are judged against (rules, area standards, the construction
+    standard rule): every save, deletion and import that alters an approved county-year's
+    result is recorded on that year (submissions.services.approved_results_watch)."""
+
+    def _watch(self, request, what: str):
+        return approved_results_watch(
+            user=request.user, what=f"{request.user.get_username()}{what}"
+        )
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        with self._watch(request, f"修改{self.model._meta.verbose_name}“{obj}”"):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj) -> None:
+        with self._watch(request, f"删除{self.model._meta.verbose_name}“{obj}”"):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with self._watch(request, f"批量删除{self.model._meta.verbose_name}"):
+            super().delete_queryset(request, queryset)
+
+    def process_import(self, request, **kwargs):
+        with self._watch(request, f"导入{self.model._meta.verbose_name}"):
+            return super().process_import(request, **kwargs)
 
 
 @admin.register(Domain)
@@ -56,7 +85,7 @@ class BindingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportModelAdmin):
+class IndicatorAdmin(StandardsAdmin):
     resource_classes = [IndicatorResource, IndicatorRuleResource]
     readonly_fields = ("rule_summary",)
     fieldsets = [
@@ -132,7 +161,7 @@ class DeclaredFigureAdmin(ImportExportModelAdmin):
 
 
 @admin.register(StandardOverride)
-class StandardOverrideAdmin(ImportExportModelAdmin):
+class StandardOverrideAdmin(StandardsAdmin):
     resource_classes = [StandardOverrideResource]
     list_display = ("indicator", "area", "standard", "reason", "is_demo")
     list_filter = ("area", "indicator__task__domain", "is_demo")
@@ -141,7 +170,7 @@ class StandardOverrideAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ConstructionStandardRule)
-class ConstructionStandardRuleAdmin(ImportExportModelAdmin):
+class ConstructionStandardRuleAdmin(StandardsAdmin):
     """One row: the rule for reaching the construction standard."""
 
     resource_classes = [ConstructionStandardRuleResource]

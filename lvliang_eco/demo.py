@@ -31,7 +31,7 @@ from projects.selectors import amount_blocks, investment_rows
 from submissions.catalogue import NO, YES
 from submissions.models import Submission, ValueChange
 from submissions.reporting import ProgressReport, ValueReport
-from submissions.services import report_save
+from submissions.services import approved_results_watch, report_save
 
 Via = ValueChange.Via
 
@@ -127,7 +127,8 @@ def demo_clear() -> DemoReport:
     milestones += Milestone.objects.filter(achieved_is_demo=True).update(
         achieved_on=None, achieved_is_demo=False
     )
-    overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
+    with approved_results_watch(user=None, what="清除演示数据（地区指标值）"):
+        overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
     return DemoReport(values, milestones, overrides, progress, skipped)
 
 
@@ -303,7 +304,6 @@ def demo_load() -> DemoReport:
 
     Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
     Milestone.objects.filter(achieved_is_demo=True).update(achieved_on=None, achieved_is_demo=False)
-    StandardOverride.objects.filter(is_demo=True).delete()
     milestones = 0
     for milestone in Milestone.objects.filter(
         kind=Milestone.Kind.PLAN_PUBLISHED, planned_year__lte=2024
@@ -328,8 +328,11 @@ def demo_load() -> DemoReport:
 
     forest = Indicator.objects.get(code="11.1")
     overrides = 0
-    for area in areas.values():
-        if area.terrain == Area.Terrain.PLAIN:
+    with approved_results_watch(user=None, what="加载演示数据（地区指标值）"):
+        StandardOverride.objects.filter(is_demo=True).delete()
+        for area in areas.values():
+            if area.terrain != Area.Terrain.PLAIN:
+                continue
             StandardOverride.objects.create(
                 indicator=forest,
                 area=area,

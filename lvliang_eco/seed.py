@@ -20,6 +20,7 @@ from indicators.resources import (
 from projects.resources import InvestmentRowResource, ProjectGroupResource
 from projects.services import investment_rows_resolve, project_indicator_links_rebuild
 from submissions.resources import SeedValueResource
+from submissions.services import approved_results_watch
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -76,14 +77,16 @@ def _errors(result) -> list[str]:
 
 @transaction.atomic
 def seed_load(directory: Path = FIXTURES_DIR) -> SeedReport:
-    """Import every seed file; any error rolls the whole load back."""
+    """Import every seed file; any error rolls the whole load back. Rules changed by a reload
+    are recorded on the approved years whose results they alter."""
     reports = []
-    for name, resource_class in SEED_FILES:
-        result = resource_class().import_data(read_csv(directory / name), dry_run=False)
-        if result.has_errors() or result.has_validation_errors():
-            raise SeedError(f"{name} 导入失败：\n" + "\n".join(_errors(result)))
-        totals = result.totals
-        reports.append(FileReport(name, totals["new"], totals["update"], totals["skip"]))
+    with approved_results_watch(user=None, what="重新加载规划数据"):
+        for name, resource_class in SEED_FILES:
+            result = resource_class().import_data(read_csv(directory / name), dry_run=False)
+            if result.has_errors() or result.has_validation_errors():
+                raise SeedError(f"{name} 导入失败：\n" + "\n".join(_errors(result)))
+            totals = result.totals
+            reports.append(FileReport(name, totals["new"], totals["update"], totals["skip"]))
     resolve = investment_rows_resolve()
     links = project_indicator_links_rebuild()
     plan_milestones_from_table_2()

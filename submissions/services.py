@@ -17,6 +17,7 @@ uploads previewed at the same moment only the first can be confirmed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from counties.models import Area
 from indicators.assessment import Observation, assess
+from indicators.compliance import compliance_years
 from indicators.models import IndicatorValue
 from indicators.parsing import parse_value_text
 from projects.models import ProjectProgress
@@ -441,6 +443,68 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     upload.confirmed_at = timezone.now()
     upload.save()
     return upload
+
+
+# --------------------------------------------------------------------------------------------
+# Standards that change under approved years
+
+
+def _approved_results(submissions: list[Submission]) -> dict[tuple[str, int], dict[str, str]]:
+    """(area code, year) → indicator code → status label, plus the construction standard."""
+    wanted = {(s.area.code, s.year) for s in submissions}
+    results = compliance_years(
+        years=sorted({year for _, year in wanted}),
+        area_codes=sorted({code for code, _ in wanted}),
+        goals=False,
+        progress=False,
+    )
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    for year, result in results.items():
+        for area in result.areas:
+            if (area.area.code, year) not in wanted:
+                continue
+            statuses = {r.indicator.code: r.assessment.label for r in area.all_results()}
+            statuses["建设标准"] = "达到" if area.reaches_standard else "未达到"
+            out[(area.area.code, year)] = statuses
+    return out
+
+
+@contextmanager
+def approved_results_watch(*, user, what: str):
+    """Around a change of standards (an area's override, an indicator's rule, the construction
+    standard rule): every approved county-year whose result the change alters gets an event
+    (标准变更影响已审核结果) naming the change and each status that moved, dated and signed, so
+    an approved year never changes silently. `what` names the change in Chinese."""
+    approved = list(
+        Submission.objects.filter(state=Submission.State.APPROVED).select_related("area")
+    )
+    before = _approved_results(approved) if approved else {}
+    yield
+    if not approved:
+        return
+    after = _approved_results(approved)
+    events = []
+    for submission in approved:
+        key = (submission.area.code, submission.year)
+        old, new = before.get(key, {}), after.get(key, {})
+        moved = [
+            f"{code if code == '建设标准' else '指标' + code} "
+            f"{old.get(code, '—')} → {new.get(code, '—')}"
+            for code in new
+            if old.get(code) != new.get(code)
+        ]
+        if moved:
+            events.append(
+                SubmissionEvent(
+                    submission=submission,
+                    action=SubmissionEvent.Action.STANDARD,
+                    from_state=submission.state,
+                    to_state=submission.state,
+                    comment=f"{what}：" + "；".join(moved),
+                    by=user if getattr(user, "pk", None) else None,
+                )
+            )
+    SubmissionEvent.objects.bulk_create(events)
 
 
 # --------------------------------------------------------------------------------------------

@@ -247,8 +247,8 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
     area, year = _area_year(code, year)
     require_view(request.user, area)
     indicator = get_object_or_404(Indicator, code=indicator)
-    value = IndicatorValue.objects.filter(area=area, year=year, indicator=indicator).first()
-    parent = indicator.parent
+    line = catalogue(area, year).indicator(indicator.code)
+    current = line.current
     return render(
         request,
         "submissions/value.html",
@@ -256,15 +256,22 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
             "area": area,
             "year": year,
             "indicator": indicator,
-            "standard": indicator.standard or (parent.standard if parent else ""),
-            "value": value,
+            "standard": line.standard,
+            "value": IndicatorValue.objects.filter(
+                area=area, year=year, indicator=indicator
+            ).first(),
+            "shown": "；".join(p for p in [current.reported_text, current.choice] if p)
+            if current
+            else "",
             "submission": submission_for(area, year),
             "changes": changes_for(area, year, indicator=indicator),
         },
     )
 
 
-HISTORY_HEADERS = ["时间", "修改人", "途径", "指标或投资明细", "字段", "原值", "新值", "上传文件"]
+HISTORY_HEADERS = [
+    "时间", "修改人", "途径", "指标或投资明细", "字段", "原值", "新值", "说明", "上传文件",
+]  # fmt: skip
 
 
 def history_export(request: HttpRequest, code: str, year: int) -> HttpResponse:
@@ -286,6 +293,7 @@ def history_export(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 change.field,
                 change.old,
                 change.new,
+                change.comment,
                 change.upload.original_name if change.upload else "",
             ]
         )

@@ -1,18 +1,41 @@
-"""Building and filling templates in tests, as a county officer would with Excel."""
+"""Building and filling templates in tests, as a county officer would with Excel, and reporting
+one value of 交城县 by each route (upload, admin form, admin import, command line)."""
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
 
+import tablib
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from counties.models import Area
 from indicators.models import IndicatorValue
 from projects.models import ProjectProgress
+from submissions import services
 from submissions.models import ValueChange
+from submissions.resources import ValueResource
 from submissions.selectors import catalogue
 from submissions.workbook import FIRST_ROW, build_template
+from tests.conftest import logged_in
+
+ROUTES = ("upload", "admin", "import", "command")
+YEAR = 2025  # the year the route helpers report for 交城县
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What a person types: the value cell's text, the choice, the note; or a withdrawal."""
+
+    text: str = ""
+    choice: str = ""
+    note: str = ""
+    withdraw: bool = False
 
 
 def template(code: str = "141122", year: int = 2025) -> bytes:
@@ -79,3 +102,87 @@ GOOD = {
     "9": (None, "是", None),
     "29": (61, None, "农村污水"),
 }
+
+
+# --------------------------------------------------------------------------------------------
+# Routes
+
+
+def _cells(typed: Typed) -> tuple:
+    if typed.withdraw:
+        return ("撤回", None, "数据有误，撤回")
+    if re.fullmatch(r"-?[\d.]+", typed.text):
+        return (float(Decimal(typed.text)), None, typed.note)  # typed into Excel: a number cell
+    return (typed.text or None, typed.choice or None, typed.note)
+
+
+def by_upload(officer, code: str, typed: Typed) -> None:
+    content = fill(template("141122", YEAR), {code: _cells(typed)})
+    upload = services.upload_preview(
+        user=officer, area=jiaocheng(), year=YEAR, name="交城.xlsx", content=content
+    )
+    assert upload.errors == [], upload.errors
+    services.upload_confirm(user=officer, upload=upload)
+
+
+def by_command(officer, code: str, typed: Typed, tmp_path: Path) -> None:
+    path = tmp_path / "交城县.xlsx"
+    path.write_bytes(fill(template("141122", YEAR), {code: _cells(typed)}))
+    call_command(
+        "import_submission", str(path), "--area", "141122", "--year", str(YEAR),
+        "--user", officer.username, stdout=io.StringIO(),
+    )  # fmt: skip
+
+
+def by_admin(bureau, code: str, typed: Typed) -> None:
+    client = logged_in(bureau)
+    value = IndicatorValue.objects.filter(
+        area__code="141122", year=YEAR, indicator__code=code
+    ).first()
+    if typed.withdraw:
+        response = client.post(
+            f"/admin/indicators/indicatorvalue/{value.pk}/delete/", {"post": "yes"}
+        )
+        assert response.status_code == 302
+        return
+    form = {"value_text": typed.text, "choice": typed.choice, "note": typed.note, "judgement": ""}
+    if value is None:
+        from indicators.models import Indicator
+
+        form.update(area=jiaocheng().pk, year=YEAR, indicator=Indicator.objects.get(code=code).pk)
+        url = "/admin/indicators/indicatorvalue/add/"
+    else:
+        url = f"/admin/indicators/indicatorvalue/{value.pk}/change/"
+    response = client.post(url, form)
+    assert response.status_code == 302, re.findall(
+        r'class="errorlist[^>]*>(.*?)</ul>', response.content.decode()
+    )
+
+
+def by_import(bureau, code: str, typed: Typed) -> None:
+    data = tablib.Dataset(
+        headers=["area", "year", "indicator", "value_text", "choice", "note", "judgement"]
+    )
+    if typed.withdraw:
+        data.append(["141122", YEAR, code, "撤回", "", "数据有误，撤回", ""])
+    else:
+        data.append(["141122", YEAR, code, typed.text, typed.choice, typed.note, ""])
+    result = ValueResource().import_data(data, dry_run=False, user=bureau)
+    assert not result.has_errors() and not result.has_validation_errors(), [
+        e.error_dict for e in result.invalid_rows
+    ]
+
+
+def jiaocheng() -> Area:
+    return Area.objects.get(code="141122")
+
+
+def report(route: str, code: str, typed: Typed, *, officer, bureau, tmp_path) -> None:
+    if route == "upload":
+        by_upload(officer, code, typed)
+    elif route == "command":
+        by_command(officer, code, typed, tmp_path)
+    elif route == "admin":
+        by_admin(bureau, code, typed)
+    else:
+        by_import(bureau, code, typed)
