@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from import_export.formats import base_formats
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 _PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?%?$")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -16,12 +17,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value):
     """A text starting with = + - @ (or a tab/return) gets a leading apostrophe so that Excel
-    shows it as text; plain numbers such as `-4.03` stay as they are."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+    shows it as text; plain numbers such as `-4.03` stay as they are. Characters no workbook
+    can hold (control characters) are dropped."""
+    if not isinstance(value, str):
         return value
-    if _PLAIN_NUMBER.match(value):
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith(FORMULA_STARTS) or _PLAIN_NUMBER.match(value):
         return value
     return "'" + value
+
+
+def unsafe_cell(value: str) -> str:
+    """The text `safe_cell` escaped, as it was: an exported file imports back unchanged."""
+    if value.startswith("'") and safe_cell(value[1:]) == value:
+        return value[1:]
+    return value
 
 
 class _SafeExport:

@@ -204,6 +204,12 @@ class ReportAdmin(ImportExportModelAdmin):
                     source_detail="后台删除",
                 )
 
+    def get_deleted_objects(self, objs, request):
+        """The delete confirmation says which years are locked instead of a bare refusal."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        locked = {lock_refusal(o.area_id, o.year) for o in objs} - {""}
+        return deleted, counts, (locked or perms_needed), protected
+
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and lock_refusal(obj.area_id, obj.year):
             return False  # an approved county-year is locked

@@ -76,6 +76,11 @@ class Current:
         return choice_of(self.state, self.flag)
 
     @property
+    def is_reported(self) -> bool:
+        """A value or a choice is on record (a record holding only a note is not a report)."""
+        return bool(self.text.strip() or self.state or self.flag is not None)
+
+    @property
     def reported_text(self) -> str:
         """The value cell as the person reported it: the text, unless it only repeats the
         choice (a state or 是/否 is stored as the value text too)."""
@@ -151,7 +156,9 @@ class Catalogue:
         leaves = [line for line in self.indicators if not line.is_parent]
         return Completeness(
             indicators_total=len(leaves),
-            indicators_missing=[line for line in leaves if line.current is None],
+            indicators_missing=[
+                line for line in leaves if line.current is None or not line.current.is_reported
+            ],
             progress_total=len(self.progress),
             progress_missing=[line for line in self.progress if line.current is None],
         )

@@ -77,6 +77,8 @@ class ValueReport:
     reason: str = ""
     judgement: str | None = None
     judgement_printed: str | None = None  # the plan's printed 达标情况 (the seed only)
+    # (text, choice, note) as the template showed them when downloaded; None when unknown.
+    base: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class ProgressReport:
     note: str = ""
     withdraw: bool = False
     reason: str = ""
+    base: tuple[str, str, str] | None = None  # (status, amount, note) as downloaded
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,8 @@ def read_number(raw: str, *, places: int, field: str = "text") -> tuple[str, Dec
         number = Decimal(match.group(2).replace(",", "").replace("+", ""))
     except InvalidOperation:
         raise InputError(field, f"应为数字，实际为“{raw.strip()}”") from None
+    if number == 0:
+        number = Decimal(0)  # `-0` and `0.00` are 0
     number = number.normalize() if number == number.to_integral_value() else number
     exponent = number.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
@@ -186,41 +191,66 @@ def read_number(raw: str, *, places: int, field: str = "text") -> tuple[str, Dec
     return sign, number, sign + plain(number)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(raw: str, *, field: str) -> str:
+    """A typed text as stored: line breaks as `\n` (a browser sends `\r\n`, Excel `\n`),
+    no surrounding spaces. Raises InputError for control characters, which no program shows
+    and no workbook can hold."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if _CONTROL.search(text):
+        raise InputError(field, "含有不可见的控制字符（通常由复制粘贴带入）：请删除后重新填写")
+    return text
+
+
+BLANK_REPORT = (
+    "没有填写数值或状态：只有备注不能保存。留空表示不改动；"
+    "要撤回已报的数据，请填“撤回”并在备注写明理由"
+)
+
+
 def value_fields(
     spec: InputSpec,
     report: ValueReport,
     *,
     strict: bool = True,
     judgement: str = "",
+    text_on_record: str | None = None,
 ) -> ValueFields:
     """What is stored for a reported value, derived from its texts alone.
 
     `strict` (every route a person uses) checks the texts against the indicator's input
-    specification: the value cell holds a number or a bound (`≥60`) where the indicator takes a
-    number, a share lies within 0–100, the choice is one the indicator offers, the note is at
-    most 500 characters. Not strict (the plan's own printed values): the text is kept as
-    printed (`87.4，考核要求持续改善`) and its leading number or state wording is read.
+    specification: a value or a choice is given, the value cell holds a number or a bound
+    (`≥60`) where the indicator takes a number, a share lies within 0–100, the choice is one
+    the indicator offers, the note is at most 500 characters, no text holds control
+    characters. Not strict (the plan's own printed values): the text is kept as printed
+    (`87.4，考核要求持续改善`) and its leading number or state wording is read; so is a text
+    equal to `text_on_record` (it passed its own route's check when it was stored), so that a
+    note can be added to a printed value without retyping it.
     `judgement` is the one to store when the report carries none.
     Raises InputError (field `text`, `choice` or `note`)."""
-    choice = report.choice.strip().replace(" ", "").replace("\u3000", "")
-    note = report.note.strip()
-    text = report.text.strip()
-    if strict:
+    choice = clean_text(report.choice, field="choice").replace(" ", "").replace("\u3000", "")
+    note = clean_text(report.note, field="note")
+    text = clean_text(report.text, field="text")
+    if strict and len(note) > NOTE_MAX:
+        raise InputError("note", f"备注不能超过{NOTE_MAX}字，实际{len(note)}字")
+    if strict and not (text or choice):
+        raise InputError("text", BLANK_REPORT)
+    if strict and text != text_on_record:
         _, number, canonical = read_number(text, places=NUMBER_PLACES)
         if number is not None and not spec.number:
             raise InputError("text", "本指标不填数值，请在“状态或是否完成”中选择")
         if number is not None and spec.percent and not (0 <= number <= 100):
             raise InputError("text", f"百分比应在0–100之间，实际为{plain(number)}")
-        if choice and not spec.choices:
-            raise InputError("choice", "本指标不选择状态，请在“本年数值”中填写数值")
-        if choice and choice not in spec.choices:
-            options = "、".join(f"“{c}”" for c in spec.choices)
-            raise InputError("choice", f"应为{options}之一，实际为“{report.choice.strip()}”")
-        if len(note) > NOTE_MAX:
-            raise InputError("note", f"备注不能超过{NOTE_MAX}字，实际{len(note)}字")
         text = canonical
     else:
         number = parse_value_text(text).number
+    if strict and choice and not spec.choices:
+        raise InputError("choice", "本指标不选择状态，请在“本年数值”中填写数值")
+    if strict and choice and choice not in spec.choices:
+        options = "、".join(f"“{c}”" for c in spec.choices)
+        raise InputError("choice", f"应为{options}之一，实际为“{report.choice.strip()}”")
     state, flag = choice_fields(choice)
     if not choice and number is None:
         # A state or 是/否 written in the value text itself (the plan prints them so).
@@ -248,16 +278,17 @@ def progress_fields(report: ProgressReport) -> ProgressFields:
     """What is stored for a reported progress record. Raises InputError (field `status`,
     `amount` or `note`): the status is one of 未开工/在建/已完工/已取消, the completed amount
     (万元) a number ≥ 0 with at most 2 decimals, an amount or note needs a status."""
-    status = report.status.strip().replace(" ", "")
+    status = clean_text(report.status, field="status").replace(" ", "")
     if status and status not in PROGRESS_STATUSES:
         options = "、".join(f"“{s}”" for s in PROGRESS_STATUSES)
         raise InputError("status", f"应为{options}之一，实际为“{report.status.strip()}”")
-    sign, amount, _ = read_number(report.amount, places=AMOUNT_PLACES, field="amount")
-    if sign:
-        raise InputError("amount", f"应为数字，实际为“{report.amount.strip()}”")
+    raw = clean_text(report.amount, field="amount")
+    sign, amount, _ = read_number(raw, places=AMOUNT_PLACES, field="amount")
+    if sign or raw.translate(_FULL_WIDTH).endswith("%"):
+        raise InputError("amount", f"应为金额（万元），实际为“{raw}”")
     if amount is not None and amount < 0:
         raise InputError("amount", f"累计完成投资不能为负数，实际为{plain(amount)}")
-    note = report.note.strip()
+    note = clean_text(report.note, field="note")
     if len(note) > NOTE_MAX:
         raise InputError("note", f"备注不能超过{NOTE_MAX}字，实际{len(note)}字")
     if (amount is not None or note) and not status:
@@ -280,6 +311,8 @@ NEW, UPDATE, UNCHANGED, WITHDRAWN, NOTHING_TO_WITHDRAW = (
     "withdraw",
     "nothing_to_withdraw",
 )
+# The row is as it was downloaded, and the record changed since: the newer record stays.
+KEPT_NEWER = "kept_newer"
 
 
 @dataclass(frozen=True)
@@ -297,6 +330,8 @@ class ValueStep:
     before: ValueFields | None
     after: ValueFields | None
     changes: list[Change] = field(default_factory=list)
+    # The record changed after the template was downloaded: (as downloaded, as now).
+    changed_since: tuple[str, str] | None = None
 
 
 @dataclass
@@ -307,6 +342,7 @@ class ProgressStep:
     before: ProgressFields | None
     after: ProgressFields | None
     changes: list[Change] = field(default_factory=list)
+    changed_since: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -329,7 +365,9 @@ class Plan:
         return {
             "added": sum(1 for s in steps if s.action == NEW),
             "changed": sum(1 for s in steps if s.action in {UPDATE, WITHDRAWN}),
-            "unchanged": sum(1 for s in steps if s.action in {UNCHANGED, NOTHING_TO_WITHDRAW}),
+            "unchanged": sum(
+                1 for s in steps if s.action in {UNCHANGED, NOTHING_TO_WITHDRAW, KEPT_NEWER}
+            ),
         }
 
     @property
@@ -385,8 +423,34 @@ def plan(
     return result
 
 
+def _three_way(report, before_seen: tuple[str, str, str], typed: tuple[str, str, str]):
+    """(kept, changed_since) of a report whose template remembers what it was downloaded
+    with: a row left as downloaded keeps a record changed since; a row edited over a record
+    changed since is a conflict the preview shows."""
+    if report.base is None or tuple(report.base) == before_seen:
+        return False, None
+    since = ("；".join(p for p in report.base if p), "；".join(p for p in before_seen if p))
+    return typed == tuple(report.base), since
+
+
 def _value_step(line: IndicatorLine, report: ValueReport, *, strict: bool) -> ValueStep:
     before = ValueFields.of(line.current)
+    seen = before.seen() if before else {"value_text": "", "choice": "", "note": ""}
+    kept, since = _three_way(
+        report,
+        (seen["value_text"], seen["choice"], seen["note"]),
+        (report.text.strip(), report.choice.strip(), report.note.strip()),
+    )
+    if kept and not report.withdraw:
+        return ValueStep(line, report, KEPT_NEWER, before, before, changed_since=since)
+    step = _value_change(line, report, before, strict=strict)
+    step.changed_since = since
+    return step
+
+
+def _value_change(
+    line: IndicatorLine, report: ValueReport, before: ValueFields | None, *, strict: bool
+) -> ValueStep:
     if report.withdraw:
         withdrawal_check(report.reason)
         if before is None:
@@ -397,7 +461,12 @@ def _value_step(line: IndicatorLine, report: ValueReport, *, strict: bool) -> Va
         # What is on record passed its own route's check when it was written (the plan's
         # printed texts included): reporting it again changes nothing.
         return ValueStep(line, report, UNCHANGED, before, before)
-    after = value_fields(line.spec, report, strict=strict)
+    after = value_fields(
+        line.spec,
+        report,
+        strict=strict,
+        text_on_record=before.seen()["value_text"] or None if before else None,
+    )
     judgement = after.judgement
     if before is not None and report.judgement is None:
         # The recorded judgement belongs to the value it judged: it stays only with that value.
@@ -422,10 +491,11 @@ def _value_step(line: IndicatorLine, report: ValueReport, *, strict: bool) -> Va
 
 def _as_on_record(report: ValueReport, before: ValueFields) -> bool:
     seen = before.seen()
+    lines = str.maketrans({"\r": None})
     return (
         report.text.strip() == seen["value_text"]
         and report.choice.strip() == seen["choice"]
-        and report.note.strip() == before.note
+        and report.note.replace("\r\n", "\n").translate(lines).strip() == before.note
         and report.judgement in {None, before.judgement}
         and report.judgement_printed in {None, before.judgement_printed}
     )
@@ -433,6 +503,22 @@ def _as_on_record(report: ValueReport, before: ValueFields) -> bool:
 
 def _progress_step(line: ProgressLine, report: ProgressReport) -> ProgressStep:
     before = ProgressFields.of(line.current)
+    seen = before.seen() if before else {"status": "", "completed_amount": "", "note": ""}
+    kept, since = _three_way(
+        report,
+        (seen["status"], seen["completed_amount"], seen["note"]),
+        (report.status.strip(), report.amount.strip(), report.note.strip()),
+    )
+    if kept and not report.withdraw:
+        return ProgressStep(line, report, KEPT_NEWER, before, before, changed_since=since)
+    step = _progress_change(line, report, before)
+    step.changed_since = since
+    return step
+
+
+def _progress_change(
+    line: ProgressLine, report: ProgressReport, before: ProgressFields | None
+) -> ProgressStep:
     if report.withdraw:
         withdrawal_check(report.reason)
         if before is None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
 from counties.models import Area
 from indicators.models import Indicator, IndicatorValue
 from indicators.parsing import parse_judgement
+from lvliang_eco.formats import unsafe_cell
 from lvliang_eco.resources import BaseResource
 from projects.models import InvestmentRow, ProjectProgress
 
@@ -29,6 +30,7 @@ from .reporting import (
     plan,
 )
 from .selectors import catalogue, lock_refusal
+from .services import report_save
 
 
 class CachedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -71,7 +73,7 @@ class TextWidget(widgets.Widget):
             return ""
         if isinstance(value, float):
             return plain(Decimal(f"{value:.15g}"))
-        return str(value).strip()
+        return unsafe_cell(str(value).strip())
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -121,9 +123,12 @@ class ReportResource(BaseResource):
     kind = "value"
     field_names: dict[str, str] = {}  # the plan's field → the resource's column, for messages
 
+    key_column = "indicator"  # the column that names the record, for messages
+
     def before_import(self, dataset, **kwargs) -> None:
         super().before_import(dataset, **kwargs)
         self._catalogues: dict[tuple[int, int], Catalogue] = {}
+        self._seen: dict[tuple, int] = {}
         for field in self.fields.values():
             if isinstance(field.widget, CachedForeignKeyWidget):
                 field.widget.reset()
@@ -142,10 +147,14 @@ class ReportResource(BaseResource):
         area, year = instance.area, instance.year
         if area is None or year is None:
             return  # the field validation reports it
-        locked = lock_refusal(area.pk, year)
-        if locked:
-            raise ValidationError({NON_FIELD_ERRORS: [locked]})
         report = self.report_of(instance, row)
+        name = report.code if self.kind == "value" else report.row_id
+        first = self._seen.setdefault((area.pk, year, name), kwargs.get("row_number", 0))
+        if first != kwargs.get("row_number", 0):
+            what = "指标" if self.kind == "value" else "投资明细"
+            raise ValidationError(
+                {self.key_column: [f"{area.name}{year}年{what}“{name}”重复出现（第{first}行已有）"]}
+            )
         outcome = plan(
             self._catalogue(area, year),
             **{"values" if self.kind == "value" else "progress": [report]},
@@ -154,9 +163,15 @@ class ReportResource(BaseResource):
         if outcome.errors:
             error = outcome.errors[0]
             raise ValidationError(
-                {self.field_names.get(error.field, NON_FIELD_ERRORS): [error.message]}
+                {self.field_names.get(error.field, self.key_column): [error.message]}
             )
         step = (outcome.values or outcome.progress)[0]
+        if step.action not in {UNCHANGED, NOTHING_TO_WITHDRAW}:
+            # An approved year refuses a change, not a row that only repeats what is stored
+            # (a whole export imported back).
+            locked = lock_refusal(area.pk, year)
+            if locked:
+                raise ValidationError({self.key_column: [locked]})
         instance._report = report
         instance._action = step.action
 
@@ -171,8 +186,6 @@ class ReportResource(BaseResource):
             raise ValidationError(import_validation_errors)
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
-        from .services import report_save  # services imports this module's siblings
-
         report = instance._report
         report_save(
             area=instance.area,
@@ -184,6 +197,7 @@ class ReportResource(BaseResource):
             strict=self.strict,
             source_detail=self.source_detail(instance),
         )
+        self._catalogues.pop((instance.area.pk, instance.year), None)  # now out of date
         saved = type(instance).objects.filter(**self.keys(instance)).first()
         if saved is not None:
             instance.pk = saved.pk
@@ -288,6 +302,7 @@ class ProgressResource(ReportResource):
     """The admin's import/export of project progress."""
 
     kind = "progress"
+    key_column = "investment_row"
     investment_row = fields.Field(
         attribute="investment_row",
         column_name="investment_row",

@@ -61,6 +61,8 @@ SOURCES = {
     Via.DEMO: IndicatorValue.Source.DEMO,
     Via.SEED: IndicatorValue.Source.SEED,
 }
+# Routes that are not a person's report: they never move a returned year back to 填报中.
+SYSTEM_ROUTES = {Via.DEMO, Via.SEED}
 # Routes of the county's own report: closed while the bureau reviews it.
 REPORT_ROUTES = {Via.UPLOAD, Via.COMMAND}
 
@@ -150,8 +152,8 @@ def report_save(
         if written and submission is not None:
             if expected_version is None:
                 Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1)
-            if submission.state == Submission.State.RETURNED:
-                comment = f"经{Via(route).label}修改"
+            if submission.state == Submission.State.RETURNED and route not in SYSTEM_ROUTES:
+                comment = f"通过“{Via(route).label}”保存了修改"
                 _step(submission, workflow.Action.RESUME, user=user, comment=comment)
     return outcome
 
@@ -328,6 +330,7 @@ def _preview_rows(reading: Reading, catalogue: Catalogue, outcome: Plan) -> dict
                 "changed": bool(step and step.action in {NEW, UPDATE, WITHDRAWN}),
                 "changes": [[c.label, c.old, c.new] for c in step.changes] if step else [],
                 "withdraw_reason": step.report.reason if step else "",
+                "since": list(step.changed_since) if step and step.changed_since else None,
                 "empty": step is None,
                 "on_record": line.current is not None,
                 "normalised": entry.normalised,
@@ -351,6 +354,7 @@ def _preview_rows(reading: Reading, catalogue: Catalogue, outcome: Plan) -> dict
                 "changed": bool(step and step.action in {NEW, UPDATE, WITHDRAWN}),
                 "changes": [[c.label, c.old, c.new] for c in step.changes] if step else [],
                 "withdraw_reason": step.report.reason if step else "",
+                "since": list(step.changed_since) if step and step.changed_since else None,
                 "empty": step is None,
                 "on_record": line.current is not None,
                 "normalised": entry.normalised,

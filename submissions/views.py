@@ -159,6 +159,7 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [r for r in rows if not r["empty"]],
             "progress": [r for r in progress if not r["empty"]],
             "changes": any(r["changed"] for r in filled),
+            "changed_since": [r for r in filled if r.get("since")],
             "withdrawn": sum(1 for r in filled if r.get("action") == "withdraw"),
             "blank_indicators": blank,
             "blank_progress": blank_progress,

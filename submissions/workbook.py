@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -44,6 +45,7 @@ from .reporting import (
 
 HEADER_ROW = 3
 FIRST_ROW = 4
+BASE_ROW = 11  # on the hidden sheet: the values as downloaded, one per row from here
 INDICATOR_COLUMNS = [
     ("编码", 8),
     ("指标名称", 30),
@@ -103,6 +105,27 @@ def build_template(catalogue: Catalogue, *, generated_at: datetime) -> bytes:
     ):
         meta.cell(row=row, column=1, value=key)
         meta.cell(row=row, column=2, value=value)
+    # What the template was filled with when it was downloaded: a row left as it was then is
+    # not a change, even if someone changed the record since (see reporting.plan).
+    meta.cell(row=BASE_ROW - 1, column=1, value="downloaded")
+    row = BASE_ROW
+    for line in catalogue.indicators:
+        if line.current is not None and not line.is_parent:
+            current = line.current
+            for column, value in enumerate(
+                ["value", line.code, current.reported_text, current.choice, current.note], 1
+            ):
+                write_cell(meta.cell(row=row, column=column), value)
+            row += 1
+    for line in catalogue.progress:
+        if line.current is not None:
+            current = line.current
+            amount = "" if current.amount is None else plain(current.amount)
+            for column, value in enumerate(
+                ["progress", line.key, current.status, amount, current.note], 1
+            ):
+                write_cell(meta.cell(row=row, column=column), value)
+            row += 1
     meta.protection.sheet = True
     meta.sheet_state = "veryHidden"
     buffer = io.BytesIO()
@@ -173,7 +196,7 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
             "" if current is None else current.note,
         ]
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=column, value=value if value != "" else None)
+            write_cell(sheet.cell(row=row, column=column), value)
         if line.is_parent:
             sheet.cell(row=row, column=7, value="见子指标")
             _style_row(sheet, row, len(INDICATOR_COLUMNS), (), fill=_PARENT_FILL)
@@ -236,9 +259,23 @@ def _progress_sheet(sheet, catalogue: Catalogue) -> None:
             "" if current is None else current.note,
         ]
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=column, value=value if value != "" else None)
+            write_cell(sheet.cell(row=row, column=column), value)
         _style_row(sheet, row, len(PROGRESS_COLUMNS), PROGRESS_INPUTS)
         status.add(sheet.cell(row=row, column=10))
+
+
+def write_cell(cell, value) -> None:
+    """Write a value as what it is: a text stays a text cell even when it begins with `=`
+    (openpyxl would make it a formula), and characters no workbook can hold are dropped."""
+    if value is None or value == "":
+        cell.value = None
+        return
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        return
+    cell.value = value
 
 
 def _number_cell(value: Decimal) -> float | int:
@@ -391,9 +428,24 @@ def read_workbook(content: bytes, catalogue: Catalogue, *, max_rows: int) -> Rea
     for name in (INDICATOR_SHEET, PROGRESS_SHEET):
         if name not in workbook.sheetnames:
             raise FileRefused(f"缺少工作表“{name}”：请使用本系统下载的模板，不要删除或重命名工作表")
-    _read_indicators(workbook[INDICATOR_SHEET], catalogue, reading, max_rows)
-    _read_progress(workbook[PROGRESS_SHEET], catalogue, reading, max_rows)
+    base = _downloaded(workbook[META_SHEET])
+    _read_indicators(workbook[INDICATOR_SHEET], catalogue, reading, max_rows, base)
+    _read_progress(workbook[PROGRESS_SHEET], catalogue, reading, max_rows, base)
     return reading
+
+
+def _downloaded(sheet) -> dict[tuple[str, str], tuple[str, str, str]] | None:
+    """What the template held when it was downloaded, by (kind, key); None for a template
+    made before it kept this."""
+    if sheet.cell(row=BASE_ROW - 1, column=1).value != "downloaded":
+        return None
+    base = {}
+    for cells in sheet.iter_rows(min_row=BASE_ROW, max_col=5, values_only=True):
+        if not cells[0]:
+            break
+        kind, key, *rest = ("" if c is None else str(c) for c in cells)
+        base[(kind, key)] = tuple(rest)
+    return base
 
 
 def _check_meta(workbook, catalogue: Catalogue) -> None:
@@ -463,10 +515,12 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+class _Formula(str):
+    """A cell that holds a formula (its text), as opposed to a text that begins with `=`."""
+
+
 def _is_formula(value) -> bool:
-    return isinstance(value, ArrayFormula | DataTableFormula) or (
-        isinstance(value, str) and value.startswith("=")
-    )
+    return isinstance(value, _Formula | ArrayFormula | DataTableFormula)
 
 
 def _formula(sheet_name: str, row: int, column: int, value, reading: Reading) -> bool:
@@ -516,7 +570,12 @@ def cell_input(value, number_format: str | None, *, letter: str, normalised: lis
 def _rows(sheet):
     """(row number, cell values, number formats) of every data row."""
     for cells in sheet.iter_rows(min_row=FIRST_ROW):
-        values = [cell.value for cell in cells]
+        values = [
+            _Formula(cell.value)
+            if cell.data_type == "f" and isinstance(cell.value, str)
+            else cell.value
+            for cell in cells
+        ]
         formats = [getattr(cell, "number_format", "General") for cell in cells]
         yield cells[0].row, values, formats
 
@@ -569,7 +628,9 @@ def _inputs(
     return texts, normalised
 
 
-def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
+def _read_indicators(
+    sheet, catalogue: Catalogue, reading: Reading, max_rows: int, base=None
+) -> None:
     name = INDICATOR_SHEET
     if not _check_frame(sheet, name, INDICATOR_COLUMNS, reading, max_rows):
         return
@@ -595,6 +656,8 @@ def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: in
             continue
         try:
             report = _value_report(code, line.spec, texts, normalised)
+            if report is not None and base is not None:
+                report = replace(report, base=base.get(("value", code), ("", "", "")))
         except InputError as error:
             letter = VALUE_COLUMNS.get(error.field, "G")
             reading.errors.append(CellError(name, row, letter, error.message))
@@ -621,7 +684,7 @@ def _value_report(code: str, spec, texts: dict[str, str], normalised: list[str])
     return report
 
 
-def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int) -> None:
+def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int, base=None) -> None:
     name = PROGRESS_SHEET
     if not _check_frame(sheet, name, PROGRESS_COLUMNS, reading, max_rows):
         return
@@ -647,7 +710,8 @@ def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int)
             elif not (status or amount or note):
                 report = None
             else:
-                report = ProgressReport(line.row_id, status, amount, note)
+                downloaded = None if base is None else base.get(("progress", key), ("", "", ""))
+                report = ProgressReport(line.row_id, status, amount, note, base=downloaded)
                 fields = progress_fields(report)
                 if amount and plain(fields.completed_amount) != amount:
                     normalised.append(f"K列“{amount}”按 {plain(fields.completed_amount)} 读取")

@@ -219,7 +219,7 @@ def test_every_review_step_is_recorded_including_going_back_to_draft(
         ("resume", "returned", "draft"),
     ]
     page = logged_in(jiaocheng_officer).get("/submissions/141122/2025/").content.decode()
-    assert "退回后继续填报（已退回修改 → 填报中）：经上传表格修改" in page
+    assert "退回后继续填报（已退回修改 → 填报中）：通过“上传表格”保存了修改" in page
 
 
 def test_the_template_and_the_preview_judge_on_the_areas_own_standard(jiaocheng_officer):

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 content=path.read_bytes(),
                 via="command",
             )
-        except services.SubmissionError as error:
+        except (services.SubmissionError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
         self._print(upload)
         if upload.status != Upload.Status.PREVIEW:
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 services.upload_confirm(user=actor, upload=upload, via="command")
-        except services.SubmissionError as error:
+        except (services.SubmissionError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
         upload.refresh_from_db()
         self.stdout.write(
