@@ -15,11 +15,14 @@ from openpyxl import load_workbook
 
 from counties.models import Area
 from indicators.compliance import compliance
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import IndicatorValue
 from lvliang_eco.demo import demo_load
 from lvliang_eco.visibility import Visibility
 from projects.models import InvestmentRow, ProjectProgress
+from submissions.catalogue import choice_of
 from submissions.models import Submission
+from submissions.reporting import ProgressReport, ValueReport
+from submissions.services import report_save
 
 from ..conftest import logged_in
 
@@ -76,32 +79,50 @@ def snapshots(user) -> dict:
 def xingxian_saves_a_draft() -> None:
     """兴县 redoes 2023 (returned to it) and 2024 (填报中) with figures that reach the
     construction standard (交城县's, which do), starts 2025 (submitted, not yet reviewed: a
-    year nobody else has), and reports a completed amount on a row it never reported on."""
+    year nobody else has), and reports a completed amount on a row it never reported on; all
+    through the one write path, as its uploads would."""
     jiaocheng, xingxian = Area.objects.get(code="141122"), Area.objects.get(code="141123")
-    Submission.objects.create(area=xingxian, year=2023, state=Submission.State.RETURNED)
-    Submission.objects.create(area=xingxian, year=2024, state=Submission.State.DRAFT)
-    Submission.objects.create(area=xingxian, year=2025, state=Submission.State.SUBMITTED)
-    IndicatorValue.objects.filter(area=xingxian, year__in=[2023, 2024]).delete()
-    copies = list(IndicatorValue.objects.filter(area=jiaocheng, year__in=[2023, 2024]))
-    for value in copies:
-        value.pk, value.area, value.source = None, xingxian, IndicatorValue.Source.UPLOAD
-    IndicatorValue.objects.bulk_create(copies)
-    IndicatorValue.objects.create(
-        indicator=Indicator.objects.get(code="28"),
-        area=xingxian,
-        year=2025,
-        value_text="97",
-        number=Decimal("97"),
-        source=IndicatorValue.Source.UPLOAD,
-    )
-    row = InvestmentRow.objects.filter(counties=xingxian).exclude(progress__area=xingxian).first()
-    ProjectProgress.objects.create(
-        investment_row=row,
-        area=xingxian,
-        year=2024,
-        status=ProjectProgress.Status.IN_PROGRESS,
-        completed_amount=DRAFT_AMOUNT,
-    )
+    for year in (2023, 2024):
+        own = IndicatorValue.objects.filter(area=xingxian, year=year).select_related("indicator")
+        copies = IndicatorValue.objects.filter(area=jiaocheng, year=year).select_related(
+            "indicator"
+        )
+        withdrawn = [ValueReport(v.indicator.code, withdraw=True, reason="重填") for v in own]
+        report_save(area=xingxian, year=year, values=withdrawn, route="upload")
+        report_save(
+            area=xingxian,
+            year=year,
+            values=[
+                ValueReport(
+                    v.indicator.code,
+                    text="" if v.value_text == choice_of(v.state, v.flag) else v.value_text,
+                    choice=choice_of(v.state, v.flag),
+                    note=v.note,
+                    judgement=v.judgement,
+                )
+                for v in copies
+            ],
+            progress=[
+                ProgressReport(
+                    InvestmentRow.objects.filter(counties=xingxian)
+                    .exclude(progress__area=xingxian)
+                    .first()
+                    .pk,
+                    status=ProjectProgress.Status.IN_PROGRESS,
+                    amount=str(DRAFT_AMOUNT),
+                )
+            ]
+            if year == 2024
+            else [],
+            route="upload",
+        )
+    report_save(area=xingxian, year=2025, values=[ValueReport("28", text="97")], route="upload")
+    for year, state in (
+        (2023, Submission.State.RETURNED),
+        (2024, Submission.State.DRAFT),
+        (2025, Submission.State.SUBMITTED),
+    ):
+        Submission.objects.update_or_create(area=xingxian, year=year, defaults={"state": state})
 
 
 def approve(code: str, *years: int) -> None:

@@ -12,3 +12,8 @@ class Command(BaseCommand):
             f"已清除演示数据：指标值 {report.values} 条，创建进程 {report.milestones} 条，"
             f"地区指标值 {report.overrides} 条，项目进展 {report.progress} 条。"
         )
+        if report.skipped:
+            self.stdout.write(
+                f"已审核通过（锁定）的年度中的 {report.skipped} 条演示数据未清除：如需清除，"
+                "请市局先重新开放该年度"
+            )

@@ -9,7 +9,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         report = demo_load()
         self.stdout.write(
-            f"已生成演示数据：指标值 {report.values} 条，创建进程 {report.milestones} 条，"
-            f"地区指标值 {report.overrides} 条，项目进展 {report.progress} 条。"
+            f"演示数据已就绪：本次新写入或更新指标值 {report.values} 条、"
+            f"项目进展 {report.progress} 条（与上次相同的不再重复写入），"
+            f"创建进程 {report.milestones} 条，地区指标值 {report.overrides} 条。"
             "页面顶部会提示正在显示演示数据。"
         )
+        if report.skipped:
+            self.stdout.write(f"已审核通过（锁定）的年度未改动：跳过 {report.skipped} 条。")
