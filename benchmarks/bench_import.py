@@ -58,6 +58,7 @@ def ordinary_file() -> None:
     from counties.roles import Role
     from counties.services import user_create
     from submissions.models import Upload
+    from submissions.spreadsheet import FIRST_ROW, INDICATOR, PROGRESS
 
     user = user_create(
         username="bench-officer",
@@ -71,16 +72,16 @@ def ordinary_file() -> None:
     workbook = load_workbook(io.BytesIO(template))
     sheet = workbook["指标填报"]
     filled = 0
-    for row in range(4, sheet.max_row + 1):
-        if sheet.cell(row=row, column=7).protection.locked is False:
-            sheet.cell(row=row, column=7, value=80 + row % 20)
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        if sheet.cell(row=row, column=INDICATOR.index("value")).protection.locked is False:
+            sheet.cell(row=row, column=INDICATOR.index("value"), value=80 + row % 20)
             filled += 1
-        if sheet.cell(row=row, column=8).protection.locked is False:
-            sheet.cell(row=row, column=8, value="否")
+        if sheet.cell(row=row, column=INDICATOR.index("choice")).protection.locked is False:
+            sheet.cell(row=row, column=INDICATOR.index("choice"), value="否")
     progress = workbook["项目进展"]
-    for row in range(4, progress.max_row + 1):
-        progress.cell(row=row, column=10, value="在建")
-        progress.cell(row=row, column=11, value=100 + row)
+    for row in range(FIRST_ROW, progress.max_row + 1):
+        progress.cell(row=row, column=PROGRESS.index("status"), value="在建")
+        progress.cell(row=row, column=PROGRESS.index("amount"), value=100 + row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     content = buffer.getvalue()
@@ -121,7 +122,7 @@ def generated_file(rows: int) -> None:
     from indicators.models import Indicator, TaskArea
     from submissions import services
     from submissions.selectors import catalogue
-    from submissions.workbook import build_template
+    from submissions.spreadsheet import FIRST_ROW, INDICATOR, build_template
 
     task = TaskArea.objects.get(number="（十）")
     Indicator.objects.bulk_create(
@@ -141,9 +142,9 @@ def generated_file(rows: int) -> None:
     )
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook["指标填报"]
-    for row in range(4, sheet.max_row + 1):
-        if sheet.cell(row=row, column=7).protection.locked is False:
-            sheet.cell(row=row, column=7, value=40 + row % 30)
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        if sheet.cell(row=row, column=INDICATOR.index("value")).protection.locked is False:
+            sheet.cell(row=row, column=INDICATOR.index("value"), value=40 + row % 30)
     buffer = io.BytesIO()
     workbook.save(buffer)
     filled = buffer.getvalue()

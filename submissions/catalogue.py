@@ -135,6 +135,7 @@ class Catalogue:
     year: int
     indicators: list[IndicatorLine] = field(default_factory=list)
     progress: list[ProgressLine] = field(default_factory=list)
+    area_names: dict[str, str] = field(default_factory=dict)  # every area's name by code
 
     def indicator(self, code: str) -> IndicatorLine | None:
         return self._indicators.get(code)

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from .workbook import size_message
+from .spreadsheet import size_message
 
 
 class UploadForm(forms.Form):

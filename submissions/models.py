@@ -108,6 +108,9 @@ class Upload(models.Model):
     changed = models.PositiveIntegerField("修改", default=0)
     unchanged = models.PositiveIntegerField("未变", default=0)
     rejected = models.PositiveIntegerField("有错误的行", default=0)
+    filled_by = models.CharField("填表人", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=60, blank=True)
+    filled_on = models.CharField("填表日期", max_length=60, blank=True)
     errors = models.JSONField("错误", default=list, blank=True)
     preview = models.JSONField("预览", default=dict, blank=True)
 

@@ -111,7 +111,8 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 else None,
             )
         )
-    return Catalogue(area.code, area.name, year, lines, progress_lines)
+    names = dict(Area.objects.values_list("code", "name"))
+    return Catalogue(area.code, area.name, year, lines, progress_lines, names)
 
 
 def _value_text(value: IndicatorValue | None) -> str:

@@ -50,7 +50,7 @@ from .reporting import (
 )
 from .selectors import catalogue as build_catalogue
 from .selectors import locked_message
-from .workbook import FileRefused, Reading, check_file, read_workbook
+from .spreadsheet import FileRefused, Reading, check_file, read_workbook
 
 Via = ValueChange.Via
 SOURCES = {
@@ -389,6 +389,8 @@ def upload_preview(
         upload.errors = [str(refusal)]
         upload.save()
         return upload
+    for key, value in reading.signature.items():
+        setattr(upload, key, value)
     if reading.errors:
         upload.errors = [str(e) for e in reading.errors]
         upload.rejected = reading.rejected_rows

@@ -34,7 +34,7 @@ from .permissions import (
     visible_areas,
 )
 from .selectors import catalogue, changes_for, submission_for, submissions_overview
-from .workbook import build_template
+from .spreadsheet import build_template
 
 FIRST_YEAR = 2022
 YEAR = re.compile(r"\d{4}", re.ASCII)

@@ -21,7 +21,7 @@ from submissions import services
 from submissions.models import ValueChange
 from submissions.resources import ValueResource
 from submissions.selectors import catalogue
-from submissions.workbook import FIRST_ROW, build_template
+from submissions.spreadsheet import FIRST_ROW, INDICATOR, PROGRESS, build_template
 from tests.conftest import logged_in
 
 ROUTES = ("upload", "admin", "import", "command")
@@ -63,13 +63,15 @@ def fill(
     sheet = workbook["指标填报"]
     rows = rows_by_key(sheet)
     for code, cells in (values or {}).items():
-        for column, value in zip((7, 8, 9), cells, strict=False):
+        columns = [INDICATOR.index(c.key) for c in INDICATOR.inputs]
+        for column, value in zip(columns, cells, strict=False):
             if value is not None:
                 sheet.cell(row=rows[code], column=column, value=value)
     sheet = workbook["项目进展"]
     rows = rows_by_key(sheet)
     for key, cells in (progress or {}).items():
-        for column, value in zip((10, 11, 12), cells, strict=False):
+        columns = [PROGRESS.index(c.key) for c in PROGRESS.inputs]
+        for column, value in zip(columns, cells, strict=False):
             if value is not None:
                 sheet.cell(row=rows[key], column=column, value=value)
     if edit:

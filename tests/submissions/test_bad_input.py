@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the expected messages read best whole)
 """Every bad input gets a clear Chinese message naming where and why, and changes nothing."""
 
 import io
@@ -44,7 +45,11 @@ def officer(jiaocheng_officer):
 
 
 def test_a_renamed_csv_is_refused(officer):
-    refused(officer, "编码,本年数值\n28,96.5\n".encode(), "纯文本（可能是改了扩展名的 CSV）")
+    refused(
+        officer,
+        "编码,本年数值\n28,96.5\n".encode(),
+        "纯文本（如 CSV，可能改了扩展名），不是 Excel 工作簿：请在 Excel 或 WPS 表格中打开它，点“文件 → 另存为”",
+    )
 
 
 def test_a_pdf_is_refused(officer):
@@ -62,7 +67,14 @@ def test_a_corrupted_workbook_is_refused(officer):
 
 def test_a_password_protected_workbook_is_refused(officer):
     # Excel stores an encrypted .xlsx in an OLE compound file.
-    refused(officer, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), "加密（设置了打开密码）")
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)
+    encrypted = ole + "EncryptedPackage".encode("utf-16-le") + bytes(512)
+    refused(officer, encrypted, "文件设置了打开密码（加密的工作簿）")
+
+
+def test_an_xls_file_is_answered_with_how_to_save_an_xlsx(officer):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512) + "Workbook".encode("utf-16-le")
+    refused(officer, ole, "旧版 Excel（.xls）或 WPS（.et）格式：请在 Excel 或 WPS 表格中打开它")
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(officer):
@@ -201,11 +213,15 @@ def test_a_project_row_of_another_county_is_refused(officer):
 
 
 def test_a_template_of_another_county_is_refused(bureau_user):
-    refused(bureau_user, template("141123"), "这是141123的模板，不能上传到交城县")
+    refused(
+        bureau_user,
+        template("141123"),
+        "这是兴县的模板，不能上传到交城县：请下载交城县2025年的模板后填写",
+    )
 
 
 def test_a_template_of_another_year_is_refused(officer):
-    refused(officer, template(year=2024), "这是2024年的模板，不能上传到2025年")
+    refused(officer, template(year=2024), "这是交城县2024年的模板，不能上传到2025年")
 
 
 def test_a_workbook_that_is_not_our_template_is_refused(officer):
@@ -244,7 +260,7 @@ def test_a_20000_row_sheet_is_refused(officer):
         for row in range(100, 20_100):
             sheet.cell(row=row, column=1, value=f"x{row}")
 
-    refused(officer, fill(template(), edit=many), "有20099行，超过上限2000行")
+    refused(officer, fill(template(), edit=many), "工作表“指标填报”有内容的行超过上限2000行")
 
 
 def test_errors_are_listed_for_every_row_at_once(officer):

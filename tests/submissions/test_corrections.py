@@ -329,7 +329,7 @@ def _upload_messages(officer, code: str, text: str) -> list[str]:
     column = {"2": 8, "9": 8}.get(code, 7)
     cells = (None, text, None) if column == 8 else (text, None, None)
     upload = preview(officer, fill(template(), {code: cells}))
-    return [e.split("：", 1)[1] for e in upload.errors]
+    return [e.split("列：", 1)[1] for e in upload.errors]
 
 
 def _import_messages(bureau, code: str, text: str) -> list[str]:
