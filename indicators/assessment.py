@@ -41,6 +41,8 @@ class Observation:
     state: str = ""
     flag: bool | None = None
     judgement: str = ""  # met / not_met / "" — a person's recorded judgement
+    earlier: Decimal | None = None  # last year's value as the same text states it, if it does
+    change: Decimal | None = None  # the change from last year the text states, in %
 
     @property
     def is_empty(self) -> bool:
@@ -149,11 +151,27 @@ def _task(rule: Rule, current: Observation) -> tuple[str, str]:
 
 
 def _trend(rule: Rule, current: Observation, previous: Observation | None) -> tuple[str, str]:
+    if current.change is not None and (
+        current.number is None or _earlier(current, previous) is None
+    ):
+        # `比2021年降幅3.03%`: the text states the change itself.
+        up = rule["direction"] == "up"
+        change = current.change
+        moved = "上升" if change > 0 else "下降"
+        stated_change = f"原文所述较上年{moved}{_fmt(abs(change))}%"
+        if change == 0:
+            if rule["strict"]:
+                return NOT_MET, "原文所述较上年持平，要求持续改善"
+            return MET, "原文所述较上年持平，保持稳定"
+        if (change > 0) == up:
+            return MET, f"{stated_change}，持续改善"
+        return NOT_MET, f"{stated_change}，较上年变差"
     if current.number is None:
         return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的数值，无法判断趋势"
-    if previous is None or previous.number is None:
+    before = _earlier(current, previous)
+    if before is None:
         return NEEDS_REVIEW, "无上年数据，无法判断趋势"
-    now, before = current.number, previous.number
+    now = current.number
     arrow = f"较上年 {_fmt(before)} → {_fmt(now)}"
     better = now > before if rule["direction"] == "up" else now < before
     if better:
@@ -165,18 +183,51 @@ def _trend(rule: Rule, current: Observation, previous: Observation | None) -> tu
     return NOT_MET, f"{arrow}，较上年变差"
 
 
+def _earlier(current: Observation, previous: Observation | None) -> Decimal | None:
+    """Last year's value: the previous year's record, else the one the text itself states
+    (`2021年综合利用率19.09%，2022年综合利用率19.23%`)."""
+    if previous is not None and previous.number is not None:
+        return previous.number
+    return current.earlier
+
+
 def _change(rule: Rule, current: Observation, previous: Observation | None) -> tuple[str, str]:
     if current.number is None:
         return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的数值"
-    if previous is None or previous.number is None:
+    before = _earlier(current, previous)
+    if before is None:
         return NEEDS_REVIEW, "无上年数据，无法计算变化幅度"
-    delta = current.number - previous.number
+    now = current.number
     bar = Decimal(rule["value"])
     sign = OPERATORS[rule["op"]]
-    text = f"较上年 {_fmt(previous.number)} → {_fmt(current.number)}，变化 {_fmt(delta)}"
+    if rule.get("method") == "relative":
+        # As the plan computes 26: (19.23 − 19.09) ÷ 19.09 = 0.73%.
+        if before == 0:
+            return NEEDS_REVIEW, "上年值为0，无法计算相对提高幅度"
+        delta = ((now - before) / before * 100).quantize(Decimal("0.01"))
+        text = (
+            f"较上年 {_fmt(before)} → {_fmt(now)}，提高幅度 ({_fmt(now)}−{_fmt(before)})"
+            f"÷{_fmt(before)} = {_fmt(delta)}%"
+        )
+    else:
+        delta = now - before
+        text = f"较上年 {_fmt(before)} → {_fmt(now)}，变化 {_fmt(delta)} 个百分点"
     if _compare(delta, rule["op"], bar):
         return MET, f"{text}，满足{sign}{_fmt(bar)}"
     return NOT_MET, f"{text}，未达到{sign}{_fmt(bar)}"
+
+
+def _rate(rule: Rule, current: Observation) -> tuple[str, str]:
+    """The value is itself a rate of change (positive = better): compared as reported."""
+    if current.number is None:
+        return NEEDS_REVIEW, f"“{_short(current.text)}”中没有可比较的变化幅度"
+    status, reason = _threshold(rule, current)
+    if Decimal(rule["value"]) == 0 and not current.comparator:
+        verdict = {MET: "未恶化" if rule["op"] == ">=" else "持续改善", NOT_MET: "较上年恶化"}
+        if current.number == 0 and rule["op"] == ">":
+            verdict[NOT_MET] = "持平，要求持续改善"
+        return status, f"变化幅度 {reason}，{verdict.get(status, '')}".rstrip("，")
+    return status, f"变化幅度 {reason}"
 
 
 def _combine(results: list[tuple[str, str]], *, any_of: bool) -> tuple[str, str]:
@@ -198,7 +249,7 @@ def _combine(results: list[tuple[str, str]], *, any_of: bool) -> tuple[str, str]
 def _applies(rule: Rule, current: Observation) -> bool:
     if rule["kind"] in {"state", "task"}:
         return bool(current.state) or current.flag is not None or current.number is None
-    if rule["kind"] in {"threshold", "trend", "change", "conditional"}:
+    if rule["kind"] in {"threshold", "trend", "change", "rate", "conditional"}:
         return current.number is not None or not (current.state or current.flag is not None)
     return True
 
@@ -215,6 +266,8 @@ def _evaluate(rule: Rule, current: Observation, previous: Observation | None) ->
         return _trend(rule, current, previous)
     if kind == "change":
         return _change(rule, current, previous)
+    if kind == "rate":
+        return _rate(rule, current)
     if kind == "any":
         # `较上年持续下降，或上报“逐步下降”`: a part asking for what the area did not report
         # (a state when it reported a number, a number when it reported a state) does not apply.

@@ -31,7 +31,7 @@ from .assessment import (
     progress,
 )
 from .models import ConstructionStandardRule, Indicator, IndicatorValue, StandardOverride
-from .parsing import parse_value_text
+from .parsing import parse_value_text, stated
 from .rules import describe_rule, threshold_target
 
 # Which (area_id, year) a reader counts: a viewer's filter (a county officer counts other
@@ -51,16 +51,40 @@ def observation(value: IndicatorValue | None) -> Observation | None:
     cached = getattr(value, "_observation", None)
     if cached is not None:
         return cached
-    parsed = parse_value_text(value.value_text)
-    value._observation = Observation(
-        text=value.value_text,
+    value._observation = observation_of(
+        value.value_text,
+        year=value.year,
         number=value.number,
-        comparator=parsed.comparator,
         state=value.state,
         flag=value.flag,
         judgement=value.judgement,
     )
     return value._observation
+
+
+def observation_of(
+    text: str,
+    *,
+    year: int,
+    number: Decimal | None,
+    state: str = "",
+    flag: bool | None = None,
+    judgement: str = "",
+) -> Observation:
+    """What the rule engine reads of a value: its number (or, when the text states this year's
+    and last year's values, the one it states), a bound's comparator, last year's value and the
+    change from last year the text itself states."""
+    said = stated(text, year)
+    return Observation(
+        text=text,
+        number=number if number is not None else said.number,
+        comparator=parse_value_text(text).comparator,
+        state=state,
+        flag=flag,
+        judgement=judgement,
+        earlier=said.earlier,
+        change=said.change,
+    )
 
 
 @dataclass

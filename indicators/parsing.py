@@ -51,6 +51,43 @@ def parse_value_text(text: str) -> ParsedValue:
     return ParsedValue(None, "")
 
 
+# `2021年综合利用率19.09%，2022年综合利用率19.23%`: a year, a short label, its value (not a
+# `比2021年…` comparison, not across a line break or a clause).
+_YEAR_VALUE = re.compile(r"(?<!比)(\d{4})年[^\d\n，,；;。]{0,12}?(-?\d+(?:\.\d+)?)")
+# `比2021年降幅3.03%`: the change from a year, as a percentage.
+_CHANGE_FROM = re.compile(
+    r"比(\d{4})年(降幅|下降|减少|增幅|上升|提高|增长)了?\s*(\d+(?:\.\d+)?)\s*%"
+)
+_FALLS = {"降幅", "下降", "减少"}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a value text itself states about the year and the year before."""
+
+    number: Decimal | None = None  # this year's value, when the text gives both years
+    earlier: Decimal | None = None  # last year's value, likewise
+    change: Decimal | None = None  # the change from last year in % (`比2021年降幅3.03%`: -3.03)
+
+
+def stated(text: str, year: int) -> Stated:
+    """This year's and last year's values when the text states both
+    (`2021年综合利用率19.09%，2022年综合利用率19.23%，提高幅度0.7%` for 2022 → 19.23, 19.09), and
+    a change from last year it states (`比2021年降幅3.03%` → -3.03)."""
+    cleaned = text.translate(_FULL_WIDTH)
+    years: dict[int, Decimal] = {}
+    for found_year, number in _YEAR_VALUE.findall(cleaned):
+        years.setdefault(int(found_year), Decimal(number))
+    change = None
+    for found_year, word, number in _CHANGE_FROM.findall(cleaned):
+        if int(found_year) == year - 1:
+            change = -Decimal(number) if word in _FALLS else Decimal(number)
+            break
+    if year in years and year - 1 in years:
+        return Stated(years[year], years[year - 1], change)
+    return Stated(change=change)
+
+
 JUDGEMENTS = {"已达标": "met", "未达标": "not_met"}
 
 

@@ -15,7 +15,7 @@ from .models import (
     StandardOverride,
     TaskArea,
 )
-from .rules import derive_rule
+from .rules import derive_rule, is_rate_name
 
 
 class DomainResource(BaseResource):
@@ -126,15 +126,16 @@ class IndicatorRuleResource(BaseResource):
         super().import_instance(instance, row, **kwargs)
         direction = instance.good_direction
         parent = instance.parent
+        rate = is_rate_name(instance.name)
         standard = instance.standard or (parent.standard if parent else "")
         if instance.standard_rule is None:
-            instance.standard_rule = derive_rule(standard, direction=direction)
+            instance.standard_rule = derive_rule(standard, direction=direction, rate=rate)
         if instance.target_2025_rule is None:
             text = instance.target_2025 or (parent.target_2025 if parent else "")
-            instance.target_2025_rule = derive_rule(text, direction=direction)
+            instance.target_2025_rule = derive_rule(text, direction=direction, rate=rate)
         if instance.target_2030_rule is None:
             text = instance.target_2030 or (parent.target_2030 if parent else "")
-            instance.target_2030_rule = derive_rule(text, direction=direction)
+            instance.target_2030_rule = derive_rule(text, direction=direction, rate=rate)
 
 
 class StandardOverrideResource(BaseResource):

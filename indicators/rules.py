@@ -7,7 +7,14 @@ A rule is a small JSON-able dict, kept beside the printed text it was read from:
     {"kind": "task", "task": "完成上级规定的考核任务"}           the area reports the task done
     {"kind": "trend", "direction": "up"|"down", "strict": false}  vs the previous year: not worse
                                                                   (strict: better) in that direction
-    {"kind": "change", "op": ">=", "value": "2"}               this year minus last year (points)
+    {"kind": "change", "op": ">=", "value": "2", "method": "relative"|"points"}
+                                                                this year against last year: the
+                                                                rise relative to last year (%, as
+                                                                the plan computes 26) or in points
+    {"kind": "rate", "op": ">=", "value": "0"}                 the reported value is itself a rate
+                                                                of change (下降幅度, 提高幅度,
+                                                                下降率; positive = better),
+                                                                compared as reported
     {"kind": "all"|"any", "rules": [...]}                       every / at least one part holds
     {"kind": "conditional", "branches": [{"when": {"op": "<=", "value": "60"}, "rule": {...}}]}
                                                                 the first branch whose `when` holds
@@ -55,13 +62,43 @@ TREND_PHRASES = {
     "逐步下降": ("down", True),
     "不降低": ("up", False),
 }
-KINDS = {"threshold", "state", "task", "trend", "change", "all", "any", "conditional", "composite"}
+KINDS = {
+    "threshold", "state", "task", "trend", "change", "rate", "all", "any", "conditional",
+    "composite",
+}  # fmt: skip
+# Indicators whose value is itself a change (the plan reports PM2.5浓度下降幅度 as 11.1: PM2.5
+# fell 11.1%): their 保持稳定或持续改善 is a condition on the rate, not a trend of it.
+RATE_NAME_ENDINGS = ("下降幅度", "提高幅度", "下降率", "提高率", "增长率")
+
+
+def is_rate_name(name: str) -> bool:
+    """Does the indicator's name say its value is a rate of change?"""
+    return name.split("：")[0].strip().endswith(RATE_NAME_ENDINGS)
+
+
 _NUMBER = re.compile(r"^([≥≤＞＜<>]?)\s*(-?\d+(?:\.\d+)?)\s*%?$")
 
 
-def derive_rule(text: str, *, direction: str = "up") -> Rule | None:
+def derive_rule(text: str, *, direction: str = "up", rate: bool = False) -> Rule | None:
     """The rule a printed standard or target states, or None when it cannot be read with
-    certainty (it is then set by hand). `direction` is the indicator's good direction."""
+    certainty (it is then set by hand). `direction` is the indicator's good direction; `rate`:
+    the indicator's value is itself a rate of change (see is_rate_name), so a trend wording
+    is a condition on the rate (保持稳定或持续改善: ≥ 0; 持续改善, 持续下降: > 0)."""
+    rule = _derive(text, direction)
+    return _as_rate(rule) if rate else rule
+
+
+def _as_rate(rule: Rule | None) -> Rule | None:
+    if rule is None:
+        return None
+    if rule["kind"] == "trend":
+        return {"kind": "rate", "op": ">" if rule["strict"] else ">=", "value": "0"}
+    if rule["kind"] in {"all", "any"}:
+        return {**rule, "rules": [_as_rate(part) for part in rule["rules"]]}
+    return rule
+
+
+def _derive(text: str, direction: str) -> Rule | None:
     cleaned = text.strip()
     if not cleaned:
         return None
@@ -112,7 +149,9 @@ def validate_rule(rule: Any, *, path: str = "规则") -> list[str]:
     if kind not in KINDS:
         return [f"{path}的 kind 应为 {'、'.join(sorted(KINDS))} 之一，实际为“{kind}”"]
     errors: list[str] = []
-    if kind in {"threshold", "change"}:
+    if kind in {"threshold", "change", "rate"}:
+        if kind == "change" and rule.get("method", "points") not in {"points", "relative"}:
+            errors.append(f"{path}的 method 应为 relative（相对上年的幅度，%）或 points（百分点）")
         if rule.get("op") not in OPERATORS:
             errors.append(f"{path}的 op 应为 {' '.join(OPERATORS)} 之一")
         if _decimal(rule.get("value")) is None:
@@ -174,7 +213,15 @@ def describe_rule(rule: Rule | None) -> str:
         better = "上升" if rule["direction"] == "up" else "下降"
         return f"较上年持续{better}" if rule["strict"] else f"较上年保持稳定或{better}"
     if kind == "change":
-        return f"较上年变化{OPERATORS[rule['op']]}{rule['value']}"
+        if rule.get("method") == "relative":
+            return f"较上年提高幅度（相对上年，%）{OPERATORS[rule['op']]}{rule['value']}"
+        return f"较上年变化（百分点）{OPERATORS[rule['op']]}{rule['value']}"
+    if kind == "rate":
+        if rule["op"] == ">=" and Decimal(rule["value"]) == 0:
+            return "变化幅度≥0（保持稳定或持续改善）"
+        if rule["op"] == ">" and Decimal(rule["value"]) == 0:
+            return "变化幅度＞0（持续改善）"
+        return f"变化幅度{OPERATORS[rule['op']]}{rule['value']}"
     if kind == "all":
         return "，且".join(describe_rule(r) for r in rule["rules"])
     if kind == "any":
@@ -200,12 +247,15 @@ def rule_kinds(rule: Rule | None) -> set[str]:
 
 
 def rule_parts(rule: Rule | None, kind: str) -> list[Rule]:
-    """The rule itself and its all/any parts that are of `kind`, in order."""
+    """The rule itself, its all/any parts and its conditional branches that are of `kind`,
+    in order."""
     if not rule:
         return []
     found = [rule] if rule["kind"] == kind else []
     for part in rule.get("rules", []):
         found.extend(rule_parts(part, kind))
+    for branch in rule.get("branches", []):
+        found.extend(rule_parts(branch["rule"], kind))
     return found
 
 

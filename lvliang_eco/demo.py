@@ -169,6 +169,12 @@ class _Generator:
         fields: dict = {"value_text": "", "flag": None, "judgement": ""}
         if "conditional" in kinds:
             self._level(area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields)
+        elif "rate" in kinds:
+            # The value is itself a change (PM2.5浓度下降幅度 11.1): improving is positive.
+            rate = self.random.uniform(0.5, 12) if meet else self.random.uniform(-8, -0.3)
+            fields["value_text"] = f"{rate:.1f}"
+            if "task" in kinds:
+                fields["flag"] = True if meet or self.random.random() < 0.5 else False
         elif "threshold" in kinds:
             bar_rule = rule_parts(rule, "threshold")[0]
             bar = float(bar_rule["value"])

@@ -46,7 +46,7 @@ def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
     accepted states and 否; upper-level tasks offer 是/否. Shares (unit % and not a rate of
     change: 幅度, 下降率) must lie within 0–100."""
     kinds = rule_kinds(rule)
-    number = bool(kinds & {"threshold", "trend", "change", "conditional"})
+    number = bool(kinds & {"threshold", "trend", "change", "rate", "conditional"})
     choices: list[str] = []
     for state_rule in rule_parts(rule, "state"):
         choices.extend(a for a in state_rule["accepted"] if a not in choices)
@@ -56,6 +56,19 @@ def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
         choices = [YES, NO]
     percent = unit == "%" and "幅度" not in name and "下降率" not in name
     return InputSpec(number, tuple(choices), percent)
+
+
+def entry_hint(rule: dict | None) -> str:
+    """What number a county enters where the rule computes something from it, for the
+    template (26: the rate itself, not its rise; 7.2: the change, not the level)."""
+    kinds = rule_kinds(rule)
+    if "change" in kinds:
+        relative = any(p.get("method") == "relative" for p in rule_parts(rule, "change"))
+        how = "按（本年−上年）÷上年计算提高幅度（%）" if relative else "计算较上年变化的百分点"
+        return f"填本年的数值，系统{how}"
+    if "rate" in kinds:
+        return "填本年较上年的变化幅度（%），改善为正、恶化为负"
+    return ""
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,8 @@ from django.utils import timezone
 
 from counties.models import Area
 from indicators.assessment import Observation, assess
-from indicators.compliance import compliance_years
+from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
-from indicators.parsing import parse_value_text
 from projects.models import ProjectProgress
 
 from . import workflow
@@ -274,24 +273,24 @@ def _plan_errors(reading: Reading, outcome: Plan) -> list[str]:
     return messages
 
 
-def _observation(fields: ValueFields | None) -> Observation | None:
+def _observation(fields: ValueFields | None, year: int) -> Observation | None:
     if fields is None:
         return None
-    return Observation(
-        text=fields.value_text,
+    return observation_of(
+        fields.value_text,
+        year=year,
         number=fields.number,
-        comparator=parse_value_text(fields.value_text).comparator,
         state=fields.state,
         flag=fields.flag,
         judgement=fields.judgement,
     )
 
 
-def _status(line: IndicatorLine, after: ValueFields | None):
+def _status(line: IndicatorLine, after: ValueFields | None, year: int):
     """The status the row would get, judged as every page judges it: the area's own rule, the
     previous year's value as on record."""
     previous = ValueFields.of(line.previous_value)
-    return assess(line.rule, _observation(after), _observation(previous))
+    return assess(line.rule, _observation(after, year), _observation(previous, year - 1))
 
 
 def _shown(fields) -> str:
@@ -313,7 +312,7 @@ def _preview_rows(reading: Reading, catalogue: Catalogue, outcome: Plan) -> dict
         line = catalogue.indicator(entry.code)
         step = next(steps) if entry.report is not None else None
         after = step.after if step else ValueFields.of(line.current)
-        result = _status(line, after)
+        result = _status(line, after, catalogue.year)
         indicator_rows.append(
             {
                 "row": entry.row,

@@ -12,7 +12,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..catalogue import META_SHEET, PROGRESS_STATUSES, TEMPLATE_VERSION, WITHDRAW, Catalogue
+from ..catalogue import (
+    META_SHEET,
+    PROGRESS_STATUSES,
+    TEMPLATE_VERSION,
+    WITHDRAW,
+    Catalogue,
+    entry_hint,
+)
 from ..reporting import plain
 from .cells import number_cell, reported_cell, write_cell
 from .columns import BASE_ROW, FIRST_ROW, HEADER_ROW, INDICATOR, PROGRESS, SIGNATURE, Table
@@ -129,7 +136,9 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
             "code": line.code,
             "name": line.name,
             "unit": line.unit,
-            "standard": line.standard,
+            "standard": f"{line.standard}\n（{hint}）"
+            if (hint := entry_hint(line.rule))
+            else line.standard,
             "attribute": line.attribute,
             "previous": line.previous,
             "value": "" if current is None else reported_cell(current.reported_text),
@@ -163,6 +172,11 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
                 validations[line.spec.choices] = validation
             validation.add(sheet.cell(row=row, column=INDICATOR.index("choice")))
     _signature(sheet, FIRST_ROW + len(catalogue.indicators) + 1)
+
+
+def _standard_with_hint(line) -> str:
+    hint = entry_hint(line.rule)
+    return f"{line.standard}\n（{hint}）" if hint else line.standard
 
 
 def _signature(sheet, first: int) -> None:

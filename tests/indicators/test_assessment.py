@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the printed texts read best whole)
 """The rule engine, without a database: one case per rule kind and edge."""
 
 from decimal import Decimal as D
@@ -215,7 +216,7 @@ CASES = [
         obs("45.5"),
         obs("43.0"),
         MET,
-        "本年值45.5≤60：较上年 43 → 45.5，变化 2.5，满足≥2",
+        "本年值45.5≤60：较上年 43 → 45.5，变化 2.5 个百分点，满足≥2",
     ),
     (
         "conditional low branch not met",
@@ -223,7 +224,7 @@ CASES = [
         obs("19.23"),
         obs("19.09"),
         NOT_MET,
-        "变化 0.14，未达到≥2",
+        "变化 0.14 个百分点，未达到≥2",
     ),
     (
         "conditional high branch",
@@ -321,3 +322,97 @@ def test_numbers_keep_their_precision():
         assess({"kind": "threshold", "op": ">=", "value": "0.5"}, obs("0.50")).reason == "0.5 ≥ 0.5"
     )
     assert D("96.49") == parse_value_text("96.49").number
+
+
+# Indicators whose value is itself a change, and 26 as the document computes it. Each case
+# names the indicator and the printed standard it reads.
+RATE_STABLE = {"kind": "rate", "op": ">=", "value": "0"}  # 保持稳定或持续改善
+RATE_FALLING = {"kind": "rate", "op": ">", "value": "0"}  # 持续下降 / 持续改善
+RELATIVE_2 = {"kind": "change", "op": ">=", "value": "2", "method": "relative"}
+POINTS_2 = {"kind": "change", "op": ">=", "value": "2", "method": "points"}
+
+
+def stated_obs(text: str, year: int) -> Observation:
+    from indicators.compliance import observation_of
+
+    return observation_of(text, year=year, number=parse_value_text(text).number)
+
+
+RATE_CASES = [
+    # 7.2 PM2.5浓度下降幅度, 保持稳定或持续改善: fell 11.1% then 5% — still improving.
+    ("7.2 fell less than last year", RATE_STABLE, obs("5"), obs("11.1"), MET, "变化幅度 5 ≥ 0，未恶化"),
+    # ... and rose 2% after rising 5% — worse, whatever last year did.
+    ("7.2 rose", RATE_STABLE, obs("-2"), obs("-5"), NOT_MET, "变化幅度 -2 ＜ 0，较上年恶化"),
+    ("7.2 unchanged", RATE_STABLE, obs("0"), None, MET, "变化幅度 0 ≥ 0，未恶化"),
+    # 8.2 劣V类水体比例下降幅度 under 持续下降: zero is not a fall.
+    ("8.2 flat under 持续下降", RATE_FALLING, obs("0"), None, NOT_MET, "持平，要求持续改善"),
+    ("8.2 falling", RATE_FALLING, obs("3.2"), None, MET, "变化幅度 3.2 ＞ 0，持续改善"),
+    # The document's 2022 city value: `11.1，考核要求持续改善`.
+    ("7.2 printed value", RATE_STABLE, obs("11.1，考核要求持续改善"), None, MET, "11.1 ≥ 0"),
+    # 26 (综合利用率≤60%的地区提高幅度≥2), as the document computes it: relative to last year.
+    (
+        "26 relative rise below 2",
+        RELATIVE_2,
+        obs("19.23"),
+        obs("19.09"),
+        NOT_MET,
+        "提高幅度 (19.23−19.09)÷19.09 = 0.73%，未达到≥2",
+    ),
+    (
+        "26 relative rise of 2.5%",
+        RELATIVE_2,
+        obs("20"),
+        obs("19.5"),
+        MET,
+        "提高幅度 (20−19.5)÷19.5 = 2.56%，满足≥2",
+    ),
+    # ... or in points, when staff switch the method.
+    ("26 in points", POINTS_2, obs("21.5"), obs("19.23"), MET, "变化 2.27 个百分点，满足≥2"),
+    # 26's 2022 cell states both years itself.
+    (
+        "26 printed cell",
+        RELATIVE_2,
+        stated_obs("2021年综合利用率19.09%，2022年综合利用率19.23%，提高幅度0.7%", 2022),
+        None,
+        NOT_MET,
+        "= 0.73%",
+    ),
+    # 20 单位地区生产总值能耗 (持续下降): `比2021年降幅3.03%` is the trend, stated.
+    (
+        "20 stated fall",
+        DOWN_STRICT,
+        stated_obs("单位GDP能耗为1.28吨标准煤/万元。\n比2021年降幅3.03%。", 2022),
+        None,
+        MET,
+        "原文所述较上年下降3.03%，持续改善",
+    ),
+    (
+        "a stated rise where falling is better",
+        DOWN_STRICT,
+        stated_obs("比2021年增长1.5%", 2022),
+        None,
+        NOT_MET,
+        "原文所述较上年上升1.5%，较上年变差",
+    ),
+    (
+        "a change stated from another year decides nothing",
+        DOWN_STRICT,
+        stated_obs("比2020年降幅3.03%", 2022),
+        None,
+        NEEDS_REVIEW,
+        "没有可比较的数值",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "current", "previous", "status", "reason"),
+    RATE_CASES,
+    ids=[c[0] for c in RATE_CASES],
+)
+def test_it_reads_rates_and_rises_as_the_document_does(
+    name, rule, current, previous, status, reason
+):
+    result = assess(rule, current, previous)
+    assert (result.status, result.basis) == (status, COMPUTED)
+    assert reason in result.reason, result.reason

@@ -62,8 +62,20 @@ def test_every_computed_status_of_2022_agrees_with_the_document():
     data = compliance(year=2022, area_codes=["141100"]).areas[0]
     assert data.disagreements() == []
     assert {r.indicator.code for r in data.judged()} == {
-        "6", "7.1", "7.2", "8.1", "8.2", "8.3", "15", "18.1", "18.2", "19", "20", "21", "23", "26",
+        "6", "7.1", "7.2", "8.1", "8.2", "8.3", "15", "18.1", "18.2", "19", "20", "21", "23",
     }  # fmt: skip
+
+
+def test_26s_2022_value_is_computed_as_the_document_computes_it():
+    # Printed: 2021年综合利用率19.09%，2022年综合利用率19.23%，提高幅度0.7% — 未达标.
+    result = next(
+        r for r in compliance(year=2022, area_codes=["141100"]).areas[0].indicators
+        if r.indicator.code == "26"
+    )  # fmt: skip
+    assert result.assessment.basis == "computed" and result.status == "not_met"
+    assert result.assessment.reason == (
+        "本年值19.23≤60：较上年 19.09 → 19.23，提高幅度 (19.23−19.09)÷19.09 = 0.73%，未达到≥2"
+    )
 
 
 def test_it_lists_a_disagreement_with_its_reason():

@@ -1,6 +1,14 @@
+# ruff: noqa: E501 (the printed texts read best whole)
 import pytest
 
-from indicators.rules import derive_rule, describe_rule, threshold_target, validate_rule
+from indicators.rules import (
+    derive_rule,
+    describe_rule,
+    is_rate_name,
+    rule_kinds,
+    threshold_target,
+    validate_rule,
+)
 
 TASK = {"kind": "task", "task": "完成上级规定的考核任务"}
 
@@ -77,3 +85,42 @@ def test_it_describes_rules_in_chinese():
 def test_it_finds_the_numeric_bar_of_a_target():
     assert threshold_target(derive_rule("≥13")) == (">=", 13)
     assert threshold_target(derive_rule("保持稳定或持续改善")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "printed", "rule"),
+    [
+        ("PM2.5浓度下降幅度", "保持稳定或持续改善", {"kind": "rate", "op": ">=", "value": "0"}),
+        ("劣V类水体比例下降幅度", "持续下降", {"kind": "rate", "op": ">", "value": "0"}),
+        (
+            "单位国内生产总值建设用地使用面积下降率",
+            "完成上级管控目标；保持稳定或持续改善",
+            {"kind": "all", "rules": [
+                {"kind": "task", "task": "完成上级管控目标"},
+                {"kind": "rate", "op": ">=", "value": "0"},
+            ]},
+        ),
+        ("单位国内生产总值建设用地使用面积下降率", "≥4.5", {"kind": "threshold", "op": ">=", "value": "4.5"}),
+        ("优良天数比例", "保持稳定或持续改善", {"kind": "trend", "direction": "up", "strict": False}),
+    ],
+)  # fmt: skip
+def test_a_change_named_indicator_reads_its_trend_wording_as_a_rate(name, printed, rule):
+    assert derive_rule(printed, rate=is_rate_name(name)) == rule
+    assert describe_rule(rule)
+
+
+def test_the_seed_gives_rates_to_7_2_8_1_8_2_and_22s_2030_target(db):
+    from indicators.models import Indicator
+
+    rules = {
+        i.code: i for i in Indicator.objects.filter(code__in=["7.1", "7.2", "8.1", "8.2", "22"])
+    }
+    assert rule_kinds(rules["7.2"].standard_rule) == {"all", "task", "rate"}
+    assert rule_kinds(rules["8.1"].standard_rule) == {"all", "task", "rate"}
+    assert rule_kinds(rules["8.2"].standard_rule) == {"all", "task", "rate"}
+    assert rule_kinds(rules["7.1"].standard_rule) == {"all", "task", "trend"}  # a level
+    assert rule_kinds(rules["22"].target_2030_rule) == {"all", "task", "rate"}
+    assert (
+        describe_rule({"kind": "rate", "op": ">=", "value": "0"})
+        == "变化幅度≥0（保持稳定或持续改善）"
+    )
