@@ -295,7 +295,7 @@ def assess(
     """Status of one value against one rule. A recorded judgement replaces a status the rule
     cannot decide (needs review), and is marked as such."""
     if current is None or current.is_empty:
-        return Assessment(NO_DATA, "未上报", NONE)
+        return Assessment(NO_DATA, _nothing(current), NONE)
     if not rule:
         status, reason = NEEDS_REVIEW, "未设定判定规则"
     else:
@@ -308,6 +308,16 @@ def assess(
             computed=NEEDS_REVIEW,
         )
     return Assessment(status, reason, COMPUTED)
+
+
+def _nothing(current: Observation | None) -> str:
+    """Why there is nothing to judge: the plan's own marks are not a missing report."""
+    mark = current.text.strip() if current is not None else ""
+    if mark == "/":
+        return "原文为“/”（该年不适用或尚未到期），不作判断"
+    if mark in {"--", "-", "—"}:
+        return f"原文为“{mark}”（未给出数值），不作判断"
+    return "未上报"
 
 
 def assess_composite(parts: list[tuple[str, Assessment]]) -> Assessment:
@@ -373,7 +383,7 @@ DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}
 class Progress:
     status: str
     reason: str
-    gap: Decimal | None = None  # target minus latest value, in the indicator's unit
+    gap: Decimal | None = None  # still to go to the target, in the indicator's unit (≥ 0)
     ratio: float | None = None  # observed / required growth
     details: dict = field(default_factory=dict)
 
@@ -393,21 +403,43 @@ def progress(
     target_year: int,
     direction: str,
     thresholds: dict[str, float] | None = None,
+    bound: tuple[int, str, Decimal] | None = None,
 ) -> Progress:
     """Judge whether the trend of `series` (year, value) reaches `target` by `target_year`.
-    `direction` is the indicator's good direction (up: higher is better)."""
+    `direction` is the indicator's good direction (up: higher is better). `bound`: the latest
+    value when it was reported as a bound, (year, comparator, number) for `≥60`: it decides
+    only when every value it allows reaches the target. The gap is what is still to go, in
+    the good direction (never negative)."""
     bands = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     if target is None:
         return Progress(NOT_ASSESSABLE, "目标不是数值，无法计算进度")
     points = sorted((year, value) for year, value in series if value is not None)
+    if bound is not None and (not points or bound[0] >= points[-1][0]):
+        bound_year, comparator, number = bound
+        shown = f"{OPERATORS[comparator]}{_fmt(number)}"
+        op = ">=" if direction == "up" else "<="
+        if _bound_meets(comparator, number, op, target) is True:
+            return Progress(
+                TARGET_ACHIEVED, f"最新值{shown}（{bound_year}年）已达到目标{_fmt(target)}"
+            )
+        return Progress(
+            NOT_ASSESSABLE, f"最新值为“{shown}”（{bound_year}年，只给出范围），无法计算进度"
+        )
     if not points:
         return Progress(NOT_ASSESSABLE, "没有数值")
     (base_year, base), (year, latest) = points[0], points[-1]
-    gap = target - latest
-    achieved = latest >= target if direction == "up" else latest <= target
+    gap = target - latest if direction == "up" else latest - target
+    achieved = gap <= 0
     if achieved:
         return Progress(
-            TARGET_ACHIEVED, f"最新值{_fmt(latest)}（{year}年）已达到目标{_fmt(target)}", gap
+            TARGET_ACHIEVED, f"最新值{_fmt(latest)}（{year}年）已达到目标{_fmt(target)}", None
+        )
+    if target == base and year > base_year:
+        # 12.1: the target is the baseline (100) and the value fell to 95.84.
+        return Progress(
+            DETERIORATION,
+            f"{base_year}年{_fmt(base)}已等于目标{_fmt(target)}，{year}年为{_fmt(latest)}，较基准变差",
+            gap,
         )
     if year == base_year:
         return Progress(NOT_ASSESSABLE, "只有一年的数值，无法判断趋势", gap)

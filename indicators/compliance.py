@@ -38,6 +38,7 @@ from .rules import describe_rule, threshold_target
 # counties' approved years only, see lvliang_eco/visibility.py). None counts everything.
 Counts = Callable[[int, int], bool]
 
+BOUND_SIGNS = set("≥≤><＞＜")
 # What the computation and the pages read of a value; the rest is not loaded.
 VALUE_FIELDS = (
     "id", "indicator_id", "area_id", "year", "value_text", "number", "state", "flag",
@@ -156,6 +157,7 @@ class _Data:
         self.indicators = list(Indicator.objects.select_related("parent").order_by("order"))
         self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
+        self._bounds: dict[tuple[int, int], tuple[int, str, Decimal]] = {}
         values = (
             IndicatorValue.objects.filter(year__lte=last_year).only(*VALUE_FIELDS).order_by("year")
         )
@@ -165,8 +167,16 @@ class _Data:
             if counts is not None and not counts(value.area_id, value.year):
                 continue
             self.values[(value.area_id, value.year)][value.indicator_id] = value
-            if value.number is not None:
-                self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
+            if value.number is None:
+                continue
+            if value.value_text.lstrip()[:1] in BOUND_SIGNS:
+                # `≥60` bounds the value: no point of a growth series.
+                comparator = parse_value_text(value.value_text).comparator
+                self._bounds[(value.area_id, value.indicator_id)] = (
+                    value.year, comparator, value.number,
+                )  # fmt: skip
+                continue
+            self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
         self.overrides = {(o.area_id, o.indicator_id): o for o in StandardOverride.objects.all()}
         self.rule = ConstructionStandardRule.objects.first() or ConstructionStandardRule()
         kinds = list(PlanGoal.Kind)
@@ -179,6 +189,11 @@ class _Data:
 
     def series(self, area: Area, indicator: Indicator, last_year: int) -> list[tuple[int, Decimal]]:
         return [(y, n) for y, n in self._series[(area.pk, indicator.pk)] if y <= last_year]
+
+    def bound(self, area: Area, indicator: Indicator, last_year: int):
+        """The latest value reported as a bound (`≥60`), as (year, comparator, number)."""
+        found = self._bounds.get((area.pk, indicator.pk))
+        return found if found and found[0] <= last_year else None
 
 
 def _thresholds() -> dict[str, float]:
@@ -233,6 +248,7 @@ def _indicator_result(
                     target_year=target_year,
                     direction="down" if bar[0] in {"<=", "<"} else "up",
                     thresholds=_thresholds(),
+                    bound=data.bound(area, indicator, year),
                 )
     return result
 

@@ -252,8 +252,23 @@ CASES = [
     ),
     # missing
     ("nothing reported", AT_LEAST_95, None, None, NO_DATA, "未上报"),
-    ("a dash is nothing", AT_LEAST_95, obs("--"), None, NO_DATA, "未上报"),
-    ("a slash is nothing", STATE, obs("/"), None, NO_DATA, "未上报"),
+    # 24's printed `--` and 1's printed `/` (the plan not yet due) are not missing reports.
+    (
+        "a dash is nothing",
+        AT_LEAST_95,
+        obs("--"),
+        None,
+        NO_DATA,
+        "原文为“--”（未给出数值），不作判断",
+    ),
+    (
+        "a slash is nothing",
+        STATE,
+        obs("/"),
+        None,
+        NO_DATA,
+        "原文为“/”（该年不适用或尚未到期），不作判断",
+    ),
     ("no rule set", None, obs("12"), None, NEEDS_REVIEW, "未设定判定规则"),
 ]
 

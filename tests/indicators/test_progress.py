@@ -81,3 +81,36 @@ def test_the_bands_are_settings():
 
 def test_it_uses_the_first_and_latest_years_whatever_the_order():
     assert run([(2024, 45), (2022, 40), (2023, 41)], 60).status == ON_TRACK
+
+
+def test_a_target_equal_to_the_baseline_left_behind_is_deterioration():
+    # 12.1 国家重点保护野生动植物保护率: 100 in 2022, target 100, then 95.84.
+    result = progress(
+        [(2022, D("100")), (2024, D("95.84"))], target=D("100"), target_year=2025, direction="up"
+    )
+    assert result.status == DETERIORATION
+    assert result.reason == "2022年100已等于目标100，2024年为95.84，较基准变差"
+    assert result.gap == D("4.16")
+
+
+def test_the_gap_is_what_is_still_to_go_in_the_good_direction():
+    # 20 单位地区生产总值能耗 (lower is better): 1.32 → 1.28, target 1.2.
+    result = progress(
+        [(2021, D("1.32")), (2022, D("1.28"))], target=D("1.2"), target_year=2025, direction="down"
+    )
+    assert result.gap == D("0.08")
+    reached = progress([(2022, D("1.1"))], target=D("1.2"), target_year=2025, direction="down")
+    assert (reached.status, reached.gap) == (TARGET_ACHIEVED, None)
+
+
+def test_a_bound_is_never_read_as_the_latest_value():
+    # 34 公共交通出行分担率, printed `≥60`, target ≥60 (2025) and ≥65 (2030).
+    met = progress(
+        [], target=D("60"), target_year=2025, direction="up", bound=(2022, ">=", D("60"))
+    )
+    assert (met.status, met.reason) == (TARGET_ACHIEVED, "最新值≥60（2022年）已达到目标60")
+    open_ = progress(
+        [], target=D("65"), target_year=2030, direction="up", bound=(2022, ">=", D("60"))
+    )
+    assert open_.status == NOT_ASSESSABLE
+    assert open_.reason == "最新值为“≥60”（2022年，只给出范围），无法计算进度"
