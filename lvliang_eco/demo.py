@@ -28,7 +28,7 @@ from indicators.models import Indicator, IndicatorValue, StandardOverride
 from indicators.rules import rule_kinds, rule_parts
 from projects.models import ProjectProgress
 from projects.selectors import amount_blocks, investment_rows
-from submissions.catalogue import NO, YES
+from submissions.catalogue import NO, YES, input_spec
 from submissions.models import Submission, ValueChange
 from submissions.reporting import ProgressReport, ValueReport
 from submissions.services import approved_results_watch, report_save
@@ -151,6 +151,7 @@ class _Generator:
     def __init__(self) -> None:
         self.random = random.Random(SEED)
         self.levels: dict[tuple[int, int], float] = {}
+        self.share = False  # the current indicator is a share (0–100)
 
     def should_meet(
         self, profile: str, binding: bool, miss: set[int], indicator: Indicator
@@ -164,8 +165,16 @@ class _Generator:
     def value(
         self, area: Area, year: int, indicator: Indicator, rule: dict, meet: bool
     ) -> ValueReport:
-        """A report that meets (or misses) the rule, in the inputs the indicator takes."""
+        """A report that meets (or misses) the rule, in the inputs the indicator takes (a
+        share stays within 0–100, as the indicator's input specification demands)."""
         kinds = rule_kinds(rule)
+        parent = indicator.parent
+        self.share = input_spec(
+            rule,
+            unit=indicator.unit,
+            name=indicator.display_name,
+            parent_name=parent.display_name if parent else "",
+        ).percent
         fields: dict = {"value_text": "", "flag": None, "judgement": ""}
         if "conditional" in kinds:
             self._level(area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields)
@@ -179,7 +188,7 @@ class _Generator:
             bar_rule = rule_parts(rule, "threshold")[0]
             bar = float(bar_rule["value"])
             if bar_rule["op"] in {">=", ">"}:
-                top = 100.0 if indicator.unit == "%" else bar * 1.4
+                top = 100.0 if self.share else bar * 1.4
                 number = (
                     self.random.uniform(bar, max(top, bar))
                     if meet
@@ -227,7 +236,7 @@ class _Generator:
                 better = level + change if up else level - change
                 worse = level - change if up else level + change
                 self.levels[key] = better if meet else worse
-            if indicator.unit == "%":
+            if self.share:
                 self.levels[key] = min(self.levels[key], 100)
         fields["value_text"] = f"{self.levels[key]:.2f}"
         if year == YEARS[0] and not start:

@@ -5,10 +5,11 @@ with what is on record for the year and the year before. Built from the database
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.rules import rule_kinds, rule_parts
+from indicators.rules import is_rate_name, rule_kinds, rule_parts
 
 TEMPLATE_VERSION = "lvliang-submission-v1"
 INDICATOR_SHEET = "指标填报"
@@ -32,19 +33,31 @@ def choice_of(state: str, flag: bool | None) -> str:
 
 @dataclass(frozen=True)
 class InputSpec:
-    """Which inputs an indicator needs: a number, a choice (state or 是/否), or both."""
+    """Which inputs an indicator needs: a number, a choice (state or 是/否), or both, and the
+    range of the number."""
 
     number: bool
     choices: tuple[str, ...] = ()
     percent: bool = False  # a share that must lie within 0–100
+    fall: bool = False  # a fall in % (下降幅度, 下降率): may be negative, never above 100
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.percent or self.fall else ""
 
 
-def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
+# A share of something: 比例, 占比, and rates that are levels (处理率, 覆盖率, 保护率 …).
+_SHARE = re.compile(r"(比例|占比|率)$")
+
+
+def input_spec(rule: dict | None, *, unit: str, name: str, parent_name: str = "") -> InputSpec:
     """The one input specification of an indicator, from the rule that applies to the area.
 
-    A threshold, trend, change or conditional rule needs a number; state rules offer their
-    accepted states and 否; upper-level tasks offer 是/否. Shares (unit % and not a rate of
-    change: 幅度, 下降率) must lie within 0–100."""
+    A threshold, trend, change, rate or conditional rule needs a number; state rules offer
+    their accepted states and 否; upper-level tasks offer 是/否. A share (unit %, or a name
+    that says so, the parent's where the row is a condition such as 11.1) lies within 0–100,
+    whatever the printed unit (8.3 and 11.1 print none). A rate of change (幅度, 下降率) may be
+    negative; a fall is at most 100%."""
     kinds = rule_kinds(rule)
     number = bool(kinds & {"threshold", "trend", "change", "rate", "conditional"})
     choices: list[str] = []
@@ -54,8 +67,11 @@ def input_spec(rule: dict | None, *, unit: str, name: str) -> InputSpec:
         choices.append(NO)
     elif "task" in kinds:
         choices = [YES, NO]
-    percent = unit == "%" and "幅度" not in name and "下降率" not in name
-    return InputSpec(number, tuple(choices), percent)
+    names = [n.split("：")[0].strip() for n in (name, parent_name) if n]
+    if any(is_rate_name(n) for n in names):
+        return InputSpec(number, tuple(choices), fall=any("下降" in n for n in names))
+    share = unit == "%" or (not unit and any(_SHARE.search(n) for n in names))
+    return InputSpec(number, tuple(choices), share)
 
 
 def entry_hint(rule: dict | None) -> str:

@@ -243,6 +243,10 @@ def value_fields(
             raise InputError("text", "本指标不填数值，请在“状态或是否完成”中选择")
         if number is not None and spec.percent and not (0 <= number <= 100):
             raise InputError("text", f"百分比应在0–100之间，实际为{plain(number)}")
+        if number is not None and spec.fall and number > 100:
+            raise InputError(
+                "text", f"下降幅度（%）不能超过100，实际为{plain(number)}（上升请填负数）"
+            )
         text = canonical
     else:
         number = parse_value_text(text).number

@@ -71,7 +71,12 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 attribute=(parent or indicator).attribute,
                 is_parent=indicator.pk in parents,
                 rule=rule,
-                spec=input_spec(rule, unit=indicator.unit, name=indicator.display_name),
+                spec=input_spec(
+                    rule,
+                    unit=indicator.unit,
+                    name=indicator.display_name,
+                    parent_name=parent.display_name if parent else "",
+                ),
                 previous=_value_text(previous),
                 previous_number=previous.number if previous else None,
                 previous_value=_current(previous),

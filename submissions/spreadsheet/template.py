@@ -135,7 +135,7 @@ def _indicator_sheet(sheet, catalogue: Catalogue) -> None:
         values = {
             "code": line.code,
             "name": line.name,
-            "unit": line.unit,
+            "unit": line.unit or line.spec.unit,
             "standard": f"{line.standard}\n（{hint}）"
             if (hint := entry_hint(line.rule))
             else line.standard,

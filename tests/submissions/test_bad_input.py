@@ -270,3 +270,28 @@ def test_errors_are_listed_for_every_row_at_once(officer):
     upload = refused(officer, content, "九十")
     assert len(upload.errors) == 3
     assert upload.rejected == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "message"),
+    [
+        # 8.3 黑臭水体消除比例 and 11.1 (林草覆盖率's condition row) print no unit: still shares.
+        ("8.3", 9500, "G列：百分比应在0–100之间，实际为9500"),
+        ("11.1", 9500, "G列：百分比应在0–100之间，实际为9500"),
+        # 8.2 劣V类水体比例下降幅度: a fall may be negative, never above 100%.
+        ("8.2", 9500, "G列：下降幅度（%）不能超过100，实际为9500（上升请填负数）"),
+    ],
+)
+def test_a_share_or_a_fall_without_a_printed_unit_keeps_its_range(officer, code, typed, message):
+    refused(officer, fill(template(), {code: (typed, None, None)}), message)
+
+
+def test_a_rate_may_be_negative_and_the_template_shows_the_unit(officer):
+    from openpyxl import load_workbook
+
+    upload = preview(officer, fill(template(), {"8.2": (-3.5, None, None), "8.3": (100, None, None)}))
+    assert upload.status == Upload.Status.PREVIEW, upload.errors
+    sheet = load_workbook(io.BytesIO(template()))["指标填报"]
+    units = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=3).value for r in range(4, 60)}
+    assert (units["8.2"], units["8.3"], units["11.1"], units["28"]) == ("%", "%", "%", "%")
+    assert units["20"] == "吨标准煤/万元"
