@@ -289,9 +289,13 @@ def test_a_share_or_a_fall_without_a_printed_unit_keeps_its_range(officer, code,
 def test_a_rate_may_be_negative_and_the_template_shows_the_unit(officer):
     from openpyxl import load_workbook
 
-    upload = preview(officer, fill(template(), {"8.2": (-3.5, None, None), "8.3": (100, None, None)}))
+    upload = preview(
+        officer, fill(template(), {"8.2": (-3.5, None, None), "8.3": (100, None, None)})
+    )
     assert upload.status == Upload.Status.PREVIEW, upload.errors
     sheet = load_workbook(io.BytesIO(template()))["指标填报"]
-    units = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=3).value for r in range(4, 60)}
+    units = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=3).value for r in range(4, 60)
+    }
     assert (units["8.2"], units["8.3"], units["11.1"], units["28"]) == ("%", "%", "%", "%")
     assert units["20"] == "吨标准煤/万元"
