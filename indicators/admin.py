@@ -8,6 +8,7 @@ from .models import (
     ConstructionStandardRule,
     DeclaredFigure,
     Domain,
+    GroupStandard,
     Indicator,
     StandardOverride,
     TaskArea,
@@ -16,6 +17,7 @@ from .resources import (
     ConstructionStandardRuleResource,
     DeclaredFigureResource,
     DomainResource,
+    GroupStandardResource,
     IndicatorResource,
     IndicatorRuleResource,
     StandardOverrideResource,
@@ -166,6 +168,18 @@ class StandardOverrideAdmin(StandardsAdmin):
     list_display = ("indicator", "area", "standard", "reason", "is_demo")
     list_filter = ("area", "indicator__task__domain", "is_demo")
     search_fields = ("indicator__name", "area__name", "reason")
+    autocomplete_fields = ("indicator",)
+
+
+@admin.register(GroupStandard)
+class GroupStandardAdmin(StandardsAdmin):
+    """Bars per terrain group, with the source staff cite; changes are in the admin's history
+    and, where they move an approved year's result, on that year."""
+
+    resource_classes = [GroupStandardResource]
+    list_display = ("indicator", "terrain", "standard", "source")
+    list_filter = ("terrain",)
+    search_fields = ("indicator__name", "source")
     autocomplete_fields = ("indicator",)
 
 

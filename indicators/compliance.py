@@ -30,9 +30,16 @@ from .assessment import (
     assess_composite,
     progress,
 )
-from .models import ConstructionStandardRule, Indicator, IndicatorValue, StandardOverride
+from .models import (
+    ConstructionStandardRule,
+    GroupStandard,
+    Indicator,
+    IndicatorValue,
+    StandardOverride,
+)
 from .parsing import parse_value_text, stated
 from .rules import describe_rule, threshold_target
+from .standards import Standards
 
 # Which (area_id, year) a reader counts: a viewer's filter (a county officer counts other
 # counties' approved years only, see lvliang_eco/visibility.py). None counts everything.
@@ -97,6 +104,8 @@ class IndicatorResult:
     standard: str
     override: StandardOverride | None = None
     agrees: bool | None = None
+    group: GroupStandard | None = None  # the terrain group's bar, when it applies
+    city_bar_note: str = ""  # a county judged on the city's blended bar, and why
     progress: dict[int, Progress] = field(default_factory=dict)
     subs: list[IndicatorResult] = field(default_factory=list)
 
@@ -177,7 +186,9 @@ class _Data:
                 )  # fmt: skip
                 continue
             self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
-        self.overrides = {(o.area_id, o.indicator_id): o for o in StandardOverride.objects.all()}
+        self.standards = Standards(
+            list(StandardOverride.objects.all()), list(GroupStandard.objects.all())
+        )
         self.rule = ConstructionStandardRule.objects.first() or ConstructionStandardRule()
         kinds = list(PlanGoal.Kind)
         self.goals = sorted(PlanGoal.objects.all(), key=lambda g: (g.year, kinds.index(g.kind)))
@@ -200,27 +211,13 @@ def _thresholds() -> dict[str, float]:
     return getattr(settings, "PROGRESS_THRESHOLDS", {})
 
 
-def _indicator_result(
-    data: _Data,
-    area: Area,
-    year: int,
-    indicator: Indicator,
-    parent_rule: dict | None,
-    parent_standard: str = "",
-    parent_override: StandardOverride | None = None,
-) -> IndicatorResult:
-    # An area's own bar applies first: the indicator's, else its parent's (an override of a
-    # composite indicator is the bar of each of its sub-indicators), then the printed rules.
-    override = data.overrides.get((area.pk, indicator.pk)) or parent_override
-    rule = override.rule if override else (indicator.standard_rule or parent_rule)
-    standard = override.standard if override else (indicator.standard or parent_standard)
-    subs = [
-        _indicator_result(data, area, year, sub, rule, standard, override)
-        for sub in data.subs.get(indicator.pk, [])
-    ]
+def _indicator_result(data: _Data, area: Area, year: int, indicator: Indicator) -> IndicatorResult:
+    applied = data.standards.applied(indicator, area)
+    rule, standard = applied.rule, applied.standard
+    subs = [_indicator_result(data, area, year, sub) for sub in data.subs.get(indicator.pk, [])]
     value = data.values.get((area.pk, year), {}).get(indicator.pk)
     if subs:
-        assessment = assess_composite([(s.indicator.display_name, s.assessment) for s in subs])
+        assessment = assess_composite([(s.indicator.label, s.assessment) for s in subs])
     else:
         previous = data.values.get((area.pk, year - 1), {}).get(indicator.pk)
         assessment = assess(rule, observation(value), observation(previous))
@@ -230,7 +227,9 @@ def _indicator_result(
         value=value,
         rule=rule,
         standard=standard,
-        override=override,
+        override=applied.override,
+        group=applied.group,
+        city_bar_note=applied.city_bar_note,
         agrees=agrees(assessment, value.judgement) if value else None,
         subs=subs,
     )
@@ -255,7 +254,7 @@ def _indicator_result(
 
 def _area_result(data: _Data, area: Area, year: int) -> AreaResult:
     results = [
-        _indicator_result(data, area, year, indicator, None)
+        _indicator_result(data, area, year, indicator)
         for indicator in data.indicators
         if indicator.parent_id is None
     ]

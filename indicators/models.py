@@ -118,6 +118,12 @@ class Indicator(models.Model):
         help_text="用“|”分隔；重点工程效益分析提到这些词时关联到本指标",
     )
     source_line = models.PositiveIntegerField("规划文本行号", null=True, blank=True)
+    is_condition = models.BooleanField(
+        "适用条件行",
+        default=False,
+        help_text="规划把全市标准的适用条件印成了子指标行（10.1 半湿润地区，"
+        "11.1 山区、丘陵区占比）：它不是子指标，县区按所属分区的标准判定",
+    )
 
     class Meta:
         verbose_name = "考核指标"
@@ -151,6 +157,14 @@ class Indicator(models.Model):
             joiner = "" if text.endswith(("：", "，", "、")) or line.startswith("（") else "，"
             text += joiner + line
         return text
+
+    @property
+    def label(self) -> str:
+        """How reasons and the template name the row: a condition row (10.1, 11.1) is its
+        parent's value under that condition, not a sub-indicator of its own."""
+        if self.is_condition and self.parent_id:
+            return f"{self.parent.display_name}（全市标准的适用条件：{self.display_name}）"
+        return self.display_name
 
     @property
     def is_binding(self) -> bool:
@@ -203,6 +217,41 @@ class StandardOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.indicator.code}：{self.standard}"
+
+    def clean(self) -> None:
+        errors = rule_errors(rule=self.rule)
+        if errors:
+            raise ValidationError(errors)
+
+
+class GroupStandard(models.Model):
+    """The bar of an indicator for a group of areas (a terrain group of the plan: 中山区, 丘陵区,
+    平川区), as the national standard sets bars per terrain or climate zone. Staff maintain it
+    with the source they cite; it applies to every county of the group that has no bar of its
+    own (StandardOverride), in place of the city's blended bar."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="group_standards"
+    )
+    terrain = models.CharField("地形分区", max_length=6, choices=Area.Terrain.choices)
+    standard = models.CharField("指标值（本分区）", max_length=100)
+    rule = models.JSONField("判定规则")
+    source = models.CharField("依据", max_length=200, help_text="引用的标准文件及条款")
+
+    class Meta:
+        verbose_name = "分区指标值"
+        verbose_name_plural = "分区指标值"
+        ordering = ["indicator__order", "terrain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "terrain"],
+                name="one_group_standard_per_indicator_terrain",
+                violation_error_message="该地形分区已有此指标的分区指标值",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_terrain_display()} {self.indicator.code}：{self.standard}"
 
     def clean(self) -> None:
         errors = rule_errors(rule=self.rule)

@@ -11,6 +11,7 @@ from .models import (
     ConstructionStandardRule,
     DeclaredFigure,
     Domain,
+    GroupStandard,
     Indicator,
     StandardOverride,
     TaskArea,
@@ -103,6 +104,9 @@ class IndicatorRuleResource(BaseResource):
     target_2030_rule = fields.Field(
         attribute="target_2030_rule", column_name="target_2030_rule", widget=RuleWidget()
     )
+    is_condition = fields.Field(
+        attribute="is_condition", column_name="is_condition", widget=widgets.BooleanWidget()
+    )
 
     class Meta(BaseResource.Meta):
         model = Indicator
@@ -113,6 +117,7 @@ class IndicatorRuleResource(BaseResource):
             "standard_rule",
             "target_2025_rule",
             "target_2030_rule",
+            "is_condition",
             "rule_note",
         )
 
@@ -153,6 +158,20 @@ class StandardOverrideResource(BaseResource):
         model = StandardOverride
         import_id_fields = ("indicator", "area")
         fields = ("indicator", "area", "standard", "rule", "reason", "is_demo")
+
+
+class GroupStandardResource(BaseResource):
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=widgets.ForeignKeyWidget(Indicator, "code"),
+    )
+    rule = fields.Field(attribute="rule", column_name="rule", widget=RuleWidget())
+
+    class Meta(BaseResource.Meta):
+        model = GroupStandard
+        import_id_fields = ("indicator", "terrain")
+        fields = ("indicator", "terrain", "standard", "rule", "source")
 
 
 class ConstructionStandardRuleResource(BaseResource):

@@ -16,6 +16,7 @@ from indicators.assessment import JUDGEMENT_LABELS, STATUS_LABELS
 from indicators.compliance import AreaResult, compliance, compliance_years, years_with_values
 from indicators.models import Indicator, IndicatorValue
 from indicators.rules import threshold_target
+from indicators.standards import Standards
 from projects.models import InvestmentRow, ProjectGroup
 from projects.selectors import (
     amount_blocks,
@@ -277,6 +278,21 @@ def investment(vis: Visibility) -> dict:
     }
 
 
+def city_bar_counties() -> list[dict]:
+    """Every county judged on the city's blended bar for a row the plan prints as a condition
+    of that bar (10.1, 11.1), because its terrain group's bar is not set yet."""
+    standards = Standards.load()
+    conditions = list(Indicator.objects.filter(is_condition=True).select_related("parent"))
+    counties = list(Area.objects.counties())
+    rows = []
+    for indicator in conditions:
+        for area in counties:
+            applied = standards.applied(indicator, area)
+            if applied.city_bar_note:
+                rows.append({"area": area, "indicator": indicator, "note": applied.city_bar_note})
+    return rows
+
+
 def data_quality(vis: Visibility) -> dict:
     years = years_with_values(counts=vis.counts)
     disagreements = []
@@ -325,6 +341,7 @@ def data_quality(vis: Visibility) -> dict:
         "disagreements": disagreements,
         "judged": judged,
         "unresolved": unresolved,
+        "city_bar": city_bar_counties(),
         "missing": missing,
         "demo": demo_exists(),
         "demo_values": demo_values,

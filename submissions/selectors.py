@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from counties.models import Area
-from indicators.models import Indicator, IndicatorValue, StandardOverride
+from indicators.models import Indicator, IndicatorValue
+from indicators.standards import Standards
 from projects.models import InvestmentRow, ProjectProgress
 
 from .catalogue import (
@@ -45,7 +46,7 @@ def catalogue(area: Area, year: int) -> Catalogue:
     page. A fixed number of queries."""
     indicators = list(Indicator.objects.select_related("parent").order_by("order"))
     parents = {i.parent_id for i in indicators if i.parent_id}
-    overrides = {o.indicator_id: o for o in StandardOverride.objects.filter(area=area)}
+    standards = Standards.load(area=area)
     values: dict[tuple[int, int], IndicatorValue] = {
         (v.year, v.indicator_id): v
         for v in IndicatorValue.objects.filter(area=area, year__in=[year, year - 1])
@@ -53,21 +54,22 @@ def catalogue(area: Area, year: int) -> Catalogue:
     lines = []
     for indicator in indicators:
         parent = indicator.parent
-        override = overrides.get(indicator.pk) or (overrides.get(parent.pk) if parent else None)
-        if override is not None:
-            rule = override.rule
-            standard = override.standard
-        else:
-            rule = indicator.standard_rule or (parent.standard_rule if parent else None)
-            standard = indicator.standard or (parent.standard if parent else "")
+        applied = standards.applied(indicator, area)
+        rule = applied.rule
+        standard = applied.standard.replace("\n", " ")
+        if applied.override is not None:
+            standard += f"（{area.name}标准）"
+        elif applied.group is not None:
+            standard += f"（{applied.group.get_terrain_display()}标准）"
+        elif applied.city_bar_note:
+            standard += "（暂按全市标准）"
         previous = values.get((year - 1, indicator.pk))
         lines.append(
             IndicatorLine(
                 code=indicator.code,
-                name=indicator.display_name,
+                name=indicator.label,
                 unit=indicator.unit,
-                standard=standard.replace("\n", " ")
-                + (f"（{area.name}标准）" if override is not None else ""),
+                standard=standard,
                 attribute=(parent or indicator).attribute,
                 is_parent=indicator.pk in parents,
                 rule=rule,
@@ -81,7 +83,7 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 previous_number=previous.number if previous else None,
                 previous_value=_current(previous),
                 current=_current(values.get((year, indicator.pk))),
-                is_area_standard=override is not None,
+                is_area_standard=applied.is_own,
                 indicator_id=indicator.pk,
             )
         )

@@ -66,7 +66,7 @@ def _plain(number: Decimal) -> str:
 def typed_values(draw, kind: Kind) -> Typed:
     note = draw(st.sampled_from(["", "统计局数据", "含开发区"]))
     if kind.number == "value":
-        low, high = ("-50", "200") if kind.code == "22" else ("0", "100")
+        low, high = ("-50", "100") if kind.code == "22" else ("0", "100")  # a fall ≤ 100%
         return Typed(_plain(draw(_decimal(low, high))), note=note)
     if kind.number == "bound":
         sign = draw(st.sampled_from(["≥", "≤"]))

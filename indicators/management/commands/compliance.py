@@ -25,6 +25,8 @@ def indicator_json(result: IndicatorResult) -> dict:
         "standard": result.standard,
         "rule": result.rule_description,
         "override": result.override.reason if result.override else None,
+        "group_standard": result.group.source if result.group else None,
+        "city_bar_note": result.city_bar_note or None,
         "status": result.status,
         "basis": result.assessment.basis,
         "reason": result.assessment.reason,
