@@ -159,6 +159,20 @@ class Indicator(models.Model):
         return text
 
     @property
+    def effective_rule(self) -> dict | None:
+        """The printed standard's rule: the indicator's own, else its parent's (a sub-indicator
+        without a standard of its own, 7.1, takes its parent's). An area's own or its group's
+        bar comes first: see indicators/standards.py."""
+        parent = self.parent if self.parent_id else None
+        return self.standard_rule or (parent.standard_rule if parent else None)
+
+    @property
+    def effective_standard(self) -> str:
+        """The printed standard's text, likewise the indicator's own or its parent's."""
+        parent = self.parent if self.parent_id else None
+        return self.standard or (parent.standard if parent else "")
+
+    @property
     def label(self) -> str:
         """How reasons and the template name the row: a condition row (10.1, 11.1) is its
         parent's value under that condition, not a sub-indicator of its own."""

@@ -132,7 +132,7 @@ class IndicatorRuleResource(BaseResource):
         direction = instance.good_direction
         parent = instance.parent
         rate = is_rate_name(instance.name)
-        standard = instance.standard or (parent.standard if parent else "")
+        standard = instance.effective_standard
         if instance.standard_rule is None:
             instance.standard_rule = derive_rule(standard, direction=direction, rate=rate)
         if instance.target_2025_rule is None:

@@ -56,8 +56,7 @@ class Standards:
             group = self.groups.get((area.terrain, item.pk)) if area.terrain else None
             if group is not None:
                 return AppliedStandard(group.rule, group.standard, group=group)
-        rule = indicator.standard_rule or (parent.standard_rule if parent else None)
-        standard = indicator.standard or (parent.standard if parent else "")
+        rule, standard = indicator.effective_rule, indicator.effective_standard
         note = ""
         if indicator.is_condition and not area.is_city:
             terrain = area.get_terrain_display() or "所属分区"

@@ -134,17 +134,8 @@ def demo_clear() -> DemoReport:
 
 def _leaves(indicators: list[Indicator]) -> list[tuple[Indicator, dict | None]]:
     """Indicators that take a value (no sub-indicators), each with the rule that applies."""
-    by_id = {i.pk: i for i in indicators}
     parents = {i.parent_id for i in indicators if i.parent_id}
-    leaves = []
-    for indicator in indicators:
-        if indicator.pk in parents:
-            continue
-        parent = by_id.get(indicator.parent_id)
-        leaves.append(
-            (indicator, indicator.standard_rule or (parent.standard_rule if parent else None))
-        )
-    return leaves
+    return [(i, i.effective_rule) for i in indicators if i.pk not in parents]
 
 
 class _Generator:

@@ -227,7 +227,7 @@ def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
     charts = []
     for leaf in leaves:
         lines = []
-        rule = leaf.standard_rule or target.standard_rule
+        rule = leaf.effective_rule
         bar = threshold_target(rule)
         if bar:
             lines.append({"value": bar[1], "label": f"指标值 {bar[1]}", "colour": "#D55E00"})
