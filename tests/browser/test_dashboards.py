@@ -103,6 +103,12 @@ def test_the_data_quality_page_and_printing(page):
     expect(page.locator("#reconcile")).to_contain_text("binding_count")
     expect(page.locator("#unresolved")).to_contain_text("其他自然保护地等")
     screenshot(page, "28-quality")
+    city_bar = page.locator("#city-bar")
+    city_bar.scroll_into_view_if_needed()
+    expect(city_bar).to_contain_text("兴县")  # 丘陵区: no group bar for 11.1 yet
+    expect(city_bar).to_contain_text("尚未设定丘陵区的标准，暂按全市标准（≥50）判定")
+    expect(city_bar).not_to_contain_text("交城县丘陵区")
+    screenshot(page, "28b-quality-city-bar")
     page.goto("/")
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="主导航")).to_be_hidden()
