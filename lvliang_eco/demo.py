@@ -123,13 +123,18 @@ def demo_clear() -> DemoReport:
         )
         values += len(codes)
         progress += len(rows)
-    milestones, _ = Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
-    milestones += Milestone.objects.filter(achieved_is_demo=True).update(
-        achieved_on=None, achieved_is_demo=False
-    )
+    milestones = _demo_milestones_clear()
     with approved_results_watch(user=None, what="清除演示数据（地区指标值）"):
         overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
     return DemoReport(values, milestones, overrides, progress, skipped)
+
+
+def _demo_milestones_clear() -> int:
+    """Remove the demo milestones and the demo dates set on the plan's own; their count."""
+    removed, _ = Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
+    return removed + Milestone.objects.filter(achieved_is_demo=True).update(
+        achieved_on=None, achieved_is_demo=False
+    )
 
 
 def _leaves(indicators: list[Indicator]) -> list[tuple[Indicator, dict | None]]:
@@ -308,8 +313,7 @@ def demo_load() -> DemoReport:
         written += sum(1 for s in outcome.values if s.changes)
         progress_written += sum(1 for s in outcome.progress if s.changes)
 
-    Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
-    Milestone.objects.filter(achieved_is_demo=True).update(achieved_on=None, achieved_is_demo=False)
+    _demo_milestones_clear()
     milestones = 0
     for milestone in Milestone.objects.filter(
         kind=Milestone.Kind.PLAN_PUBLISHED, planned_year__lte=2024

@@ -14,7 +14,7 @@ from projects.models import ProjectProgress
 from . import services
 from .catalogue import choice_of
 from .models import Submission, SubmissionEvent, Upload, ValueChange
-from .reporting import ProgressReport, ValueReport, plain, plan
+from .reporting import ProgressReport, ValueReport, by_kind, plain, plan
 from .resources import ProgressResource, ValueResource
 from .selectors import catalogue, lock_refusal
 
@@ -23,7 +23,6 @@ class ReportForm(forms.ModelForm):
     """An admin form whose inputs are a report: checked by the upload's plan (same rules, same
     messages) and saved by `services.report_save`, never by the model form itself."""
 
-    kind = "value"
     error_fields: dict[str, str] = {}
 
     def key(self) -> tuple[Area | None, int | None]:
@@ -47,8 +46,7 @@ class ReportForm(forms.ModelForm):
             self.report_value = self.report()
         except ValueError as error:
             raise ValidationError(str(error)) from None
-        reports = {"values" if self.kind == "value" else "progress": [self.report_value]}
-        outcome = plan(catalogue(area, year), **reports)
+        outcome = plan(catalogue(area, year), **by_kind([self.report_value]))
         for error in outcome.errors:
             field = self.error_fields.get(error.field)
             self.add_error(field if field in self.fields else None, error.message)
@@ -91,7 +89,6 @@ class ValueForm(ReportForm):
 
 
 class ProgressForm(ReportForm):
-    kind = "progress"
     completed_amount = forms.CharField(
         label="累计完成投资（万元）", required=False, help_text="不能为负数，最多两位小数"
     )
@@ -138,7 +135,6 @@ class ReportAdmin(ImportExportModelAdmin):
     records the history and bumps the county-year's version."""
 
     key_fields: tuple[str, ...] = ()
-    kind = "value"
 
     def get_readonly_fields(self, request, obj=None):
         # A record stays with its county, year and indicator: moving it would escape the
@@ -150,8 +146,7 @@ class ReportAdmin(ImportExportModelAdmin):
         services.report_save(
             area=area,
             year=year,
-            values=[report] if self.kind == "value" else [],
-            progress=[report] if self.kind == "progress" else [],
+            **by_kind([report]),
             route=ValueChange.Via.ADMIN,
             user=request.user,
             source_detail=detail,
@@ -197,8 +192,7 @@ class ReportAdmin(ImportExportModelAdmin):
                 services.report_save(
                     area=area,
                     year=year,
-                    values=reports if self.kind == "value" else [],
-                    progress=reports if self.kind == "progress" else [],
+                    **by_kind(reports),
                     route=ValueChange.Via.ADMIN,
                     user=request.user,
                     source_detail="后台删除",
@@ -251,7 +245,6 @@ class IndicatorValueAdmin(ReportAdmin):
 @admin.register(ProjectProgress)
 class ProjectProgressAdmin(ReportAdmin):
     form = ProgressForm
-    kind = "progress"
     resource_classes = [ProgressResource]
     key_fields = ("area", "year", "investment_row")
     list_display = ("area", "year", "investment_row", "status", "completed_amount")

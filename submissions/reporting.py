@@ -156,6 +156,16 @@ class ProgressFields:
         return cls(current.status, current.amount, current.note)
 
 
+def by_kind(reports) -> dict[str, list]:
+    """Reports of either kind as the `values` and `progress` arguments of `plan` and
+    `services.report_save`."""
+    reports = list(reports)
+    return {
+        "values": [r for r in reports if isinstance(r, ValueReport)],
+        "progress": [r for r in reports if isinstance(r, ProgressReport)],
+    }
+
+
 def plain(number: Decimal | None) -> str:
     """A number as a person writes it: no exponent, no trailing zeros (`96.5`, `1200`)."""
     if number is None:

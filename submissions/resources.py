@@ -26,6 +26,7 @@ from .reporting import (
     UNCHANGED,
     ProgressReport,
     ValueReport,
+    by_kind,
     plain,
     plan,
 )
@@ -157,7 +158,7 @@ class ReportResource(BaseResource):
             )
         outcome = plan(
             self._catalogue(area, year),
-            **{"values" if self.kind == "value" else "progress": [report]},
+            **by_kind([report]),
             strict=self.strict,
         )
         if outcome.errors:
@@ -190,8 +191,7 @@ class ReportResource(BaseResource):
         report_save(
             area=instance.area,
             year=instance.year,
-            values=[report] if self.kind == "value" else [],
-            progress=[report] if self.kind == "progress" else [],
+            **by_kind([report]),
             route=self.route,
             user=kwargs.get("user"),
             strict=self.strict,
