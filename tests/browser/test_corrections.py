@@ -91,6 +91,11 @@ def test_a_county_corrects_withdraws_and_keeps_the_bureaus_correction(page, brow
     )
     page.locator("#blank-rows summary").first.click()
     screenshot(page, "31-withdrawal-and-changed-since", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    expect(page.get_by_role("button", name="确认保存")).to_be_visible()
+    expect(page.locator("#changed-since")).to_be_visible()
+    screenshot(page, "31b-preview-on-a-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.get_by_role("button", name="确认保存").click()
     expect(page.locator('#value-table tr[data-code="29"]')).to_contain_text("70")
     expect(page.locator('#value-table tr[data-code="3"]')).to_contain_text("无数据")
