@@ -13,8 +13,17 @@ from .resources import (
 @admin.register(Area)
 class AreaAdmin(ImportExportModelAdmin):
     resource_classes = [AreaResource]
-    list_display = ("code", "name", "short_name", "kind", "terrain", "parent", "order")
-    list_filter = ("kind", "terrain")
+    list_display = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "terrain",
+        "climate_zone",
+        "parent",
+        "order",
+    )
+    list_filter = ("kind", "terrain", "climate_zone")
     search_fields = ("code", "name", "short_name")
 
 

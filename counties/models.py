@@ -27,6 +27,14 @@ class Area(models.Model):
         HILL = "丘陵区", "丘陵区"
         PLAIN = "平川区", "平川区"
 
+    class ClimateZone(models.TextChoices):
+        # The national standard's climate zones for bars such as 林草覆盖率 (10.1 prints the
+        # city's as 半湿润地区); a county's zone is set by staff, the plan does not give it.
+        HUMID = "湿润地区", "湿润地区"
+        SEMI_HUMID = "半湿润地区", "半湿润地区"
+        SEMI_ARID = "半干旱地区", "半干旱地区"
+        ARID = "干旱地区", "干旱地区"
+
     code = models.CharField(
         "行政区划代码",
         max_length=6,
@@ -37,6 +45,9 @@ class Area(models.Model):
     short_name = models.CharField("简称", max_length=10, unique=True)
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     terrain = models.CharField("地形分区", max_length=6, choices=Terrain.choices, blank=True)
+    climate_zone = models.CharField(
+        "气候分区", max_length=6, choices=ClimateZone.choices, blank=True
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="上级",

@@ -14,7 +14,16 @@ class AreaResource(BaseResource):
     class Meta(BaseResource.Meta):
         model = Area
         import_id_fields = ("code",)
-        fields = ("code", "name", "short_name", "kind", "terrain", "parent", "order")
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "terrain",
+            "climate_zone",
+            "parent",
+            "order",
+        )
 
 
 class CountyAssignmentResource(BaseResource):

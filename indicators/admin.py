@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 from import_export.admin import ImportExportModelAdmin
 
+from lvliang_eco.admin import ReadOnlyAdmin
 from submissions.services import approved_results_watch
 
 from .models import (
@@ -10,7 +11,9 @@ from .models import (
     Domain,
     GroupStandard,
     Indicator,
+    StandardChange,
     StandardOverride,
+    StatedFigure,
     TaskArea,
 )
 from .resources import (
@@ -21,6 +24,7 @@ from .resources import (
     IndicatorResource,
     IndicatorRuleResource,
     StandardOverrideResource,
+    StatedFigureResource,
     TaskAreaResource,
 )
 from .rules import describe_rule
@@ -33,9 +37,9 @@ class StandardsAdmin(ImportExportModelAdmin):
     standard rule): every save, deletion and import that alters an approved county-year's
     result is recorded on that year (submissions.services.approved_results_watch)."""
 
-    def _watch(self, request, what: str):
+    def _watch(self, request, what: str, via: str = StandardChange.Via.ADMIN):
         return approved_results_watch(
-            user=request.user, what=f"{request.user.get_username()}{what}"
+            user=request.user, what=f"{request.user.get_username()}{what}", via=via
         )
 
     def save_model(self, request, obj, form, change: bool) -> None:
@@ -51,7 +55,9 @@ class StandardsAdmin(ImportExportModelAdmin):
             super().delete_queryset(request, queryset)
 
     def process_import(self, request, **kwargs):
-        with self._watch(request, f"导入{self.model._meta.verbose_name}"):
+        with self._watch(
+            request, f"导入{self.model._meta.verbose_name}", StandardChange.Via.IMPORT
+        ):
             return super().process_import(request, **kwargs)
 
 
@@ -162,6 +168,18 @@ class DeclaredFigureAdmin(ImportExportModelAdmin):
     search_fields = ("key", "quote")
 
 
+@admin.register(StatedFigure)
+class StatedFigureAdmin(ImportExportModelAdmin):
+    """Figures the text states about indicators; `reconcile` and 数据核对 hold them against
+    Table 1."""
+
+    resource_classes = [StatedFigureResource]
+    list_display = ("line", "indicator", "year", "kind", "op", "value", "unit", "quote", "compare")
+    list_filter = ("kind", "compare")
+    search_fields = ("quote", "source", "scope", "indicator__code")
+    autocomplete_fields = ("indicator",)
+
+
 @admin.register(StandardOverride)
 class StandardOverrideAdmin(StandardsAdmin):
     resource_classes = [StandardOverrideResource]
@@ -173,12 +191,13 @@ class StandardOverrideAdmin(StandardsAdmin):
 
 @admin.register(GroupStandard)
 class GroupStandardAdmin(StandardsAdmin):
-    """Bars per terrain group, with the source staff cite; changes are in the admin's history
-    and, where they move an approved year's result, on that year."""
+    """Bars per terrain group or climate zone, with the source staff cite; every change is in
+    the standards history (标准变更记录) and, where it moves an approved year's result, on
+    that year."""
 
     resource_classes = [GroupStandardResource]
-    list_display = ("indicator", "terrain", "standard", "source")
-    list_filter = ("terrain",)
+    list_display = ("indicator", "terrain", "climate_zone", "standard", "source")
+    list_filter = ("terrain", "climate_zone")
     search_fields = ("indicator__name", "source")
     autocomplete_fields = ("indicator",)
 
@@ -199,3 +218,13 @@ class ConstructionStandardRuleAdmin(StandardsAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(StandardChange)
+class StandardChangeAdmin(ReadOnlyAdmin):
+    """The history of standards, read-only: written by every route that changes them."""
+
+    list_display = ("at", "kind", "subject", "field", "old", "new", "via", "by")
+    list_filter = ("kind", "via", "field")
+    search_fields = ("subject", "old", "new")
+    date_hierarchy = "at"

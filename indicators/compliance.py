@@ -18,10 +18,6 @@ from django.conf import settings
 from counties.models import CITY_CODE, Area, Milestone, PlanGoal
 
 from .assessment import (
-    MET,
-    NEEDS_REVIEW,
-    NO_DATA,
-    NOT_MET,
     Assessment,
     Observation,
     Progress,
@@ -40,6 +36,7 @@ from .models import (
 from .parsing import parse_value_text, stated
 from .rules import describe_rule, threshold_target
 from .standards import Standards
+from .statuses import Basis, Status
 
 # Which (area_id, year) a reader counts: a viewer's filter (a county officer counts other
 # counties' approved years only, see lvliang_eco/visibility.py). None counts everything.
@@ -104,7 +101,7 @@ class IndicatorResult:
     standard: str
     override: StandardOverride | None = None
     agrees: bool | None = None
-    group: GroupStandard | None = None  # the terrain group's bar, when it applies
+    group: GroupStandard | None = None  # the terrain or climate group's bar, when it applies
     city_bar_note: str = ""  # a county judged on the city's blended bar, and why
     progress: dict[int, Progress] = field(default_factory=dict)
     subs: list[IndicatorResult] = field(default_factory=list)
@@ -138,7 +135,8 @@ class AreaResult:
 
     def judged(self) -> list[IndicatorResult]:
         """Where the rule could not decide and the recorded judgement was used."""
-        return [r for r in self.all_results() if r.assessment.basis == "judgement" and not r.subs]
+        results = self.all_results()
+        return [r for r in results if r.assessment.basis == Basis.JUDGEMENT and not r.subs]
 
 
 @dataclass
@@ -258,11 +256,11 @@ def _area_result(data: _Data, area: Area, year: int) -> AreaResult:
         for indicator in data.indicators
         if indicator.parent_id is None
     ]
-    summary = {MET: 0, NOT_MET: 0, NO_DATA: 0, NEEDS_REVIEW: 0}
+    summary = dict.fromkeys(Status, 0)
     binding_met = binding_total = reference_met = reference_total = 0
     for result in results:
         summary[result.status] += 1
-        met = result.status == MET
+        met = result.status == Status.MET
         if result.indicator.is_binding:
             binding_total += 1
             binding_met += met

@@ -239,15 +239,19 @@ class StandardOverride(models.Model):
 
 
 class GroupStandard(models.Model):
-    """The bar of an indicator for a group of areas (a terrain group of the plan: 中山区, 丘陵区,
-    平川区), as the national standard sets bars per terrain or climate zone. Staff maintain it
-    with the source they cite; it applies to every county of the group that has no bar of its
-    own (StandardOverride), in place of the city's blended bar."""
+    """The bar of an indicator for a group of areas: a terrain group of the plan (中山区, 丘陵区,
+    平川区) or a climate zone (半湿润地区 …), as the national standard sets bars per terrain or
+    climate zone. Staff maintain it with the source they cite; it applies to every county of
+    the group that has no bar of its own (StandardOverride), in place of the city's blended
+    bar. Exactly one of `terrain` and `climate_zone` is set."""
 
     indicator = models.ForeignKey(
         Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="group_standards"
     )
-    terrain = models.CharField("地形分区", max_length=6, choices=Area.Terrain.choices)
+    terrain = models.CharField("地形分区", max_length=6, choices=Area.Terrain.choices, blank=True)
+    climate_zone = models.CharField(
+        "气候分区", max_length=6, choices=Area.ClimateZone.choices, blank=True
+    )
     standard = models.CharField("指标值（本分区）", max_length=100)
     rule = models.JSONField("判定规则")
     source = models.CharField("依据", max_length=200, help_text="引用的标准文件及条款")
@@ -255,20 +259,39 @@ class GroupStandard(models.Model):
     class Meta:
         verbose_name = "分区指标值"
         verbose_name_plural = "分区指标值"
-        ordering = ["indicator__order", "terrain"]
+        ordering = ["indicator__order", "terrain", "climate_zone"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "terrain"],
-                name="one_group_standard_per_indicator_terrain",
-                violation_error_message="该地形分区已有此指标的分区指标值",
+                fields=["indicator", "terrain", "climate_zone"],
+                name="one_group_standard_per_indicator_group",
+                violation_error_message="该分区已有此指标的分区指标值",
+            ),
+            models.CheckConstraint(
+                name="group_standard_has_one_group",
+                condition=(models.Q(terrain="") & ~models.Q(climate_zone=""))
+                | (~models.Q(terrain="") & models.Q(climate_zone="")),
+                violation_error_message="地形分区和气候分区须填且只填一项",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_terrain_display()} {self.indicator.code}：{self.standard}"
+        return f"{self.group} {self.indicator.code}：{self.standard}"
+
+    @property
+    def group(self) -> str:
+        """The group's name as people say it: 丘陵区, 半湿润地区."""
+        return self.terrain or self.climate_zone
 
     def clean(self) -> None:
         errors = rule_errors(rule=self.rule)
+        if bool(self.terrain) == bool(self.climate_zone):
+            errors["climate_zone"] = ["地形分区和气候分区须填且只填一项"]
+        elif self.indicator_id:
+            # An indicator's bars follow one grouping, as the national standard sets them.
+            other = {"terrain": ""} if self.terrain else {"climate_zone": ""}
+            mixed = GroupStandard.objects.filter(indicator_id=self.indicator_id, **other)
+            if mixed.exclude(pk=self.pk).exists():
+                errors["climate_zone"] = ["同一指标的分区指标值只能按地形分区或按气候分区之一设定"]
         if errors:
             raise ValidationError(errors)
 
@@ -385,3 +408,104 @@ class DeclaredFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}{self.unit}"
+
+
+class StatedFigure(models.Model):
+    """A figure the document states about an indicator outside Table 1 (in its text, or in Table
+    2's benefit column, `保障指标…`), kept as printed with its line, so that `reconcile` can
+    hold it against Table 1. `compare` (ours) names what of Table 1 it states; a figure of
+    another measure or scope (`scope`) is listed, not compared."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "数值"
+        BAR = "bar", "标准或目标"
+        CHANGE = "change", "较上年变化"
+
+    class Compare(models.TextChoices):
+        VALUE = "value", "表1现状值"
+        VALUE_TEXT = "value_text", "表1现状值文字中的数字"
+        STANDARD = "standard", "表1指标值"
+        TARGET_2025 = "target_2025", "表1 2025年目标"
+        TARGET_2030 = "target_2030", "表1 2030年目标"
+        NONE = "", "不比对（口径不同）"
+
+    line = models.PositiveIntegerField("行号")
+    source = models.CharField("出处", max_length=80)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="stated_figures"
+    )
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    op = models.CharField("比较符", max_length=2, blank=True)
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    quote = models.CharField("原文", max_length=200)
+    compare = models.CharField("比对对象", max_length=12, choices=Compare.choices, blank=True)
+    scope = models.CharField("口径", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "正文所述指标数字"
+        verbose_name_plural = "正文所述指标数字"
+        ordering = ["line", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "indicator", "quote"],
+                name="one_stated_figure_per_quote",
+                violation_error_message="同一行同一指标的同一段原文只能登记一次",
+            ),
+            models.CheckConstraint(
+                name="stated_figure_compared_or_scoped",
+                condition=(models.Q(compare="") & ~models.Q(scope=""))
+                | (~models.Q(compare="") & models.Q(scope="")),
+                violation_error_message="须填比对对象或口径之一（口径不同的不比对）",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.line}行 指标{self.indicator.code}：{self.quote}"
+
+
+class StandardChange(models.Model):
+    """One change of what results are judged against: an indicator's rule, an area's own bar,
+    a group's bar or the construction-standard rule; who, when, through which route, the old
+    and the new value as people read them. Written by standards_watch (services.py) around
+    every route that changes them, so no route changes a standard without a record."""
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "管理后台"
+        IMPORT = "import", "管理后台导入"
+        SEED = "seed", "规划数据"
+        DEMO = "demo", "演示数据"
+        COMMAND = "command", "命令行"
+
+    class Kind(models.TextChoices):
+        RULE = "rule", "指标判定规则"
+        OVERRIDE = "override", "地区指标值"
+        GROUP = "group", "分区指标值"
+        CONSTRUCTION = "construction", "建设标准规则"
+
+    kind = models.CharField("类别", max_length=12, choices=Kind.choices)
+    subject = models.CharField("对象", max_length=120)  # 指标10.1 丘陵区, 指标26 交城县 …
+    field = models.CharField("项目", max_length=40)
+    old = models.TextField("原值", blank=True)
+    new = models.TextField("新值", blank=True)
+    via = models.CharField("途径", max_length=8, choices=Via.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "标准变更记录"
+        verbose_name_plural = "标准变更记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject} {self.field}：{self.old} → {self.new}"

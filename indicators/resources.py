@@ -14,6 +14,7 @@ from .models import (
     GroupStandard,
     Indicator,
     StandardOverride,
+    StatedFigure,
     TaskArea,
 )
 from .rules import derive_rule, is_rate_name
@@ -72,6 +73,24 @@ class DeclaredFigureResource(BaseResource):
         model = DeclaredFigure
         import_id_fields = ("key",)
         fields = ("key", "value", "unit", "source", "quote")
+
+
+class StatedFigureResource(BaseResource):
+    """fixtures/prose_figures.csv: one row per figure the text states about an indicator."""
+
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=widgets.ForeignKeyWidget(Indicator, "code"),
+    )
+
+    class Meta(BaseResource.Meta):
+        model = StatedFigure
+        import_id_fields = ("line", "indicator", "quote")
+        fields = (
+            "line", "source", "indicator", "year", "kind", "op", "value", "unit", "quote",
+            "compare", "scope", "note",
+        )  # fmt: skip
 
 
 class RuleWidget(widgets.Widget):
@@ -170,8 +189,8 @@ class GroupStandardResource(BaseResource):
 
     class Meta(BaseResource.Meta):
         model = GroupStandard
-        import_id_fields = ("indicator", "terrain")
-        fields = ("indicator", "terrain", "standard", "rule", "source")
+        import_id_fields = ("indicator", "terrain", "climate_zone")
+        fields = ("indicator", "terrain", "climate_zone", "standard", "rule", "source")
 
 
 class ConstructionStandardRuleResource(BaseResource):

@@ -11,16 +11,12 @@ import plotly.graph_objects as go
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from indicators.statuses import Status
+
 from .formatting import yi
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Okabe–Ito colours: told apart with any colour vision; every status also has a sign (✓ ✗ ? –).
-STATUS_COLOURS = {
-    "met": "#009E73",
-    "not_met": "#D55E00",
-    "needs_review": "#56B4E9",
-    "no_data": "#BBBBBB",
-}
+# Status colours and signs: indicators/statuses.py (Okabe–Ito, told apart with any vision).
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GOVERNMENT, ENTERPRISE, ESTIMATE, CITY = "#0072B2", "#E69F00", "#56B4E9", "#999999"
 # One colour per county (Paul Tol's "muted" set, then Okabe–Ito); the city is a thick black line.
@@ -75,7 +71,7 @@ def counties_reaching_standard(points: list[dict], goals: list[dict], total: int
         go.Bar(
             x=[str(p["year"]) for p in points],
             y=[p["count"] for p in points],
-            marker_color=STATUS_COLOURS["met"],
+            marker_color=Status.MET.colour,
             text=[f"{p['count']}个" for p in points],
             textposition="outside",
             customdata=["、".join(p["names"]) or "无" for p in points],
@@ -230,8 +226,12 @@ def planned_vs_completed(rows: list[dict], *, element_id: str = "chart-progress"
     return _html(figure, element_id)
 
 
-def indicator_values(series: list[dict], *, unit: str, lines: list[dict], title: str) -> SafeString:
-    """Each area's value by year; lines: [{"value", "label"}] for the standard and targets."""
+def indicator_values(
+    series: list[dict], *, unit: str, lines: list[dict], title: str, element_id: str
+) -> SafeString:
+    """Each area's value by year; lines: [{"value", "label"}] for the standard and targets.
+    `element_id` is unique on the page (an indicator page draws one chart per sub-indicator);
+    the year axis is always chronological, whichever area reports which years."""
     if not any(s["points"] for s in series):
         return empty("本指标尚无可绘制的数值（只有状态或尚未上报）")
     figure = go.Figure()
@@ -260,9 +260,12 @@ def indicator_values(series: list[dict], *, unit: str, lines: list[dict], title:
         )  # fmt: skip
     _layout(figure, title=title, x="年份", y=f"数值（{unit or '无单位'}）", height=420)
     figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1}, margin={"r": 110})
-    figure.update_xaxes(type="category")
+    years = sorted({year for item in series for year, _ in item["points"]})
+    figure.update_xaxes(
+        type="category", categoryorder="array", categoryarray=[str(y) for y in years]
+    )
     figure.update_yaxes(rangemode="normal")
-    return _html(figure, "chart-indicator")
+    return _html(figure, element_id)
 
 
 def met_by_year(points: list[dict]) -> SafeString:

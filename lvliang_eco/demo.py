@@ -24,11 +24,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from counties.models import CITY_CODE, Area, Milestone
-from indicators.models import Indicator, IndicatorValue, StandardOverride
-from indicators.rules import rule_kinds, rule_parts
+from indicators.models import Indicator, IndicatorValue, StandardChange, StandardOverride
+from indicators.rules import demo_input
 from projects.models import ProjectProgress
 from projects.selectors import amount_blocks, investment_rows
-from submissions.catalogue import NO, YES, input_spec
+from submissions.catalogue import input_spec
 from submissions.models import Submission, ValueChange
 from submissions.reporting import ProgressReport, ValueReport
 from submissions.services import approved_results_watch, report_save
@@ -124,7 +124,9 @@ def demo_clear() -> DemoReport:
         values += len(codes)
         progress += len(rows)
     milestones = _demo_milestones_clear()
-    with approved_results_watch(user=None, what="清除演示数据（地区指标值）"):
+    with approved_results_watch(
+        user=None, what="清除演示数据（地区指标值）", via=StandardChange.Via.DEMO
+    ):
         overrides, _ = StandardOverride.objects.filter(is_demo=True).delete()
     return DemoReport(values, milestones, overrides, progress, skipped)
 
@@ -148,6 +150,9 @@ class _Generator:
         self.random = random.Random(SEED)
         self.levels: dict[tuple[int, int], float] = {}
         self.share = False  # the current indicator is a share (0–100)
+        self.first_year = False
+        self.series: tuple[int, int] = (0, 0)  # (area, indicator) of the current value
+        self.unit = ""
 
     def should_meet(
         self, profile: str, binding: bool, miss: set[int], indicator: Indicator
@@ -161,9 +166,9 @@ class _Generator:
     def value(
         self, area: Area, year: int, indicator: Indicator, rule: dict, meet: bool
     ) -> ValueReport:
-        """A report that meets (or misses) the rule, in the inputs the indicator takes (a
-        share stays within 0–100, as the indicator's input specification demands)."""
-        kinds = rule_kinds(rule)
+        """A report that meets (or misses) the rule, in the inputs the indicator takes: each
+        rule kind makes its own plausible value (indicators/rules.py), a share stays within
+        0–100 as the indicator's input specification demands."""
         parent = indicator.parent
         self.share = input_spec(
             rule,
@@ -171,81 +176,34 @@ class _Generator:
             name=indicator.display_name,
             parent_name=parent.display_name if parent else "",
         ).percent
-        fields: dict = {"value_text": "", "flag": None, "judgement": ""}
-        if "conditional" in kinds:
-            self._level(area, year, indicator, meet, step=(2.2, 4.0), start=(25, 55), fields=fields)
-        elif "rate" in kinds:
-            # The value is itself a change (PM2.5浓度下降幅度 11.1): improving is positive.
-            rate = self.random.uniform(0.5, 12) if meet else self.random.uniform(-8, -0.3)
-            fields["value_text"] = f"{rate:.1f}"
-            if "task" in kinds:
-                fields["flag"] = True if meet or self.random.random() < 0.5 else False
-        elif "threshold" in kinds:
-            bar_rule = rule_parts(rule, "threshold")[0]
-            bar = float(bar_rule["value"])
-            if bar_rule["op"] in {">=", ">"}:
-                top = 100.0 if self.share else bar * 1.4
-                number = (
-                    self.random.uniform(bar, max(top, bar))
-                    if meet
-                    else bar * self.random.uniform(0.7, 0.97)
-                )
-                if bar >= 100 and meet:
-                    number = 100.0
-            else:
-                number = (
-                    bar * self.random.uniform(0.6, 1.0)
-                    if meet
-                    else bar * self.random.uniform(1.03, 1.3)
-                )
-            fields["value_text"] = f"{number:.2f}"
-        elif "trend" in kinds:
-            self._level(area, year, indicator, meet, step=(0.01, 0.05), start=None, fields=fields)
-            if "task" in kinds:
-                fields["flag"] = True if meet or self.random.random() < 0.5 else False
-        elif "state" in kinds:
-            accepted = rule_parts(rule, "state")[0]["accepted"][0]
-            return ValueReport(indicator.code, choice=accepted if meet else NO, judgement="")
-        elif "task" in kinds:
-            return ValueReport(indicator.code, choice=YES if meet else NO, judgement="")
-        choice = "" if fields["flag"] is None else (YES if fields["flag"] else NO)
+        self.first_year = year == YEARS[0]
+        self.unit = indicator.unit
+        self.series = (area.pk, indicator.pk)
+        made = demo_input(rule, meet, self)
         return ValueReport(
-            indicator.code,
-            text=fields["value_text"],
-            choice=choice,
-            judgement=fields["judgement"],
+            indicator.code, text=made.text, choice=made.choice, judgement=made.judgement
         )
 
-    def _level(self, area, year, indicator, meet, *, step, start, fields) -> dict:
-        key = (area.pk, indicator.pk)
-        if key not in self.levels:
-            low, high = start or LEVELS.get(indicator.unit, (40, 90))
-            self.levels[key] = self.random.uniform(low, high)
+    def level(self, *, meet: bool, step: tuple[float, float], points: bool, up: bool) -> float:
+        """The series' next value (rules.DemoSource): it starts within the unit's usual range
+        (a share measured in points, 26, at 25–55) and moves by `step`, a fraction of the
+        level or points of it, toward better (meet) or worse; `up`: higher is better."""
+        unit_levels = (25, 55) if points else LEVELS.get(self.unit, (40, 90))
+        if self.series not in self.levels:
+            self.levels[self.series] = self.random.uniform(*unit_levels)
         else:
-            up = indicator.good_direction == Indicator.Direction.UP
-            level = self.levels[key]
-            if start:  # conditional 26: a rise in points
+            level = self.levels[self.series]
+            if points:
                 change = self.random.uniform(*step) if meet else self.random.uniform(0, 1.5)
-                self.levels[key] = min(level + change, 99)
+                self.levels[self.series] = min(level + change, 99)
             else:
                 change = level * self.random.uniform(*step)
                 better = level + change if up else level - change
                 worse = level - change if up else level + change
-                self.levels[key] = better if meet else worse
+                self.levels[self.series] = better if meet else worse
             if self.share:
-                self.levels[key] = min(self.levels[key], 100)
-        fields["value_text"] = f"{self.levels[key]:.2f}"
-        if year == YEARS[0] and not start:
-            # No 2021 value to compare with: the county records its own judgement, which the
-            # engine shows as a judgement.
-            fields["judgement"] = (
-                IndicatorValue.Judgement.MET if meet else IndicatorValue.Judgement.NOT_MET
-            )
-        if year == YEARS[0] and start:
-            fields["judgement"] = (
-                IndicatorValue.Judgement.MET if meet else IndicatorValue.Judgement.NOT_MET
-            )
-        return fields
+                self.levels[self.series] = min(self.levels[self.series], 100)
+        return self.levels[self.series]
 
 
 @transaction.atomic
@@ -338,7 +296,9 @@ def demo_load() -> DemoReport:
 
     forest = Indicator.objects.get(code="11.1")
     overrides = 0
-    with approved_results_watch(user=None, what="加载演示数据（地区指标值）"):
+    with approved_results_watch(
+        user=None, what="加载演示数据（地区指标值）", via=StandardChange.Via.DEMO
+    ):
         StandardOverride.objects.filter(is_demo=True).delete()
         for area in areas.values():
             if area.terrain != Area.Terrain.PLAIN:

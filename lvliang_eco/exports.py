@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from counties.models import Area
-from indicators.assessment import STATUS_LABELS
 from indicators.compliance import Counts, compliance
 from indicators.models import Indicator
+from indicators.statuses import Basis, Status
 from projects.selectors import investment_summary
 
 from .formats import safe_cell
@@ -68,8 +68,8 @@ def table_1(area: Area, year: int, *, counts: Counts | None = None) -> FileRespo
     for top in result.indicators:
         for item in [top, *top.subs]:
             indicator = indicators[item.indicator.pk]
-            status = STATUS_LABELS[item.status]
-            if item.assessment.basis == "judgement":
+            status = Status(item.status).label
+            if item.assessment.basis == Basis.JUDGEMENT:
                 status += "（记录的判断）"
             value = item.value.value_text if item.value else ""
             choice = (

@@ -1,33 +1,47 @@
-"""Every figure the plan declares, held against what its own rows add up to.
+"""Every figure the plan declares, held against what its own rows add up to, and every figure
+its text states about an indicator (fixtures/prose_figures.csv), held against Table 1.
 
 A disagreement is a finding about the document, reported, never "fixed" in the data.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.models import DeclaredFigure, Domain, Indicator
+from counties.models import CITY_CODE
+from indicators.models import DeclaredFigure, Domain, Indicator, IndicatorValue, StatedFigure
+from indicators.rules import OPERATORS, describe_rule, fmt
 from projects.models import ProjectGroup
 from projects.selectors import investment_summary
 
 from .formatting import wan
+from .plan_document import plan_text
 
 ZERO = Decimal("0")
 
 
 @dataclass
 class Check:
+    """One figure of the document held against what the data says. `ok` is None for a stated
+    figure of another measure or scope: listed with its line, not compared."""
+
     key: str
     declared: Decimal | None
     computed: Decimal | None
-    ok: bool
+    ok: bool | None
     detail: str
+    line: int | None = None  # the line of fixtures/source/plan.txt that prints the figure
+    label: str = ""  # what the figure is, in Chinese
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def verdict(self) -> str:
+        return {True: "一致", False: "不一致", None: "不比对"}[self.ok]
 
 
 def _round(value: Decimal) -> Decimal:
@@ -38,15 +52,29 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return _round(part * 100 / whole) if whole else ZERO
 
 
+def _line_of(quote: str) -> int | None:
+    """The one line of the plan that prints `quote`, or None when none or several do."""
+    found = [n for n, text in enumerate(plan_text().split("\n"), 1) if quote and quote in text]
+    return found[0] if len(found) == 1 else None
+
+
 class _Checks(list[Check]):
     def __init__(self) -> None:
         super().__init__()
-        self.declared = dict(DeclaredFigure.objects.values_list("key", "value"))
+        self.figures = {f.key: f for f in DeclaredFigure.objects.all()}
+        self.declared = {key: f.value for key, f in self.figures.items()}
 
     def add(self, key: str, computed: Decimal | int, detail: str) -> None:
-        value = self.declared.get(key)
+        figure = self.figures.get(key)
+        value = figure.value if figure else None
         computed = Decimal(computed)
-        self.append(Check(key, value, computed, value is not None and value == computed, detail))
+        self.append(
+            Check(
+                key, value, computed, value is not None and value == computed, detail,
+                line=_line_of(figure.quote) if figure else None,
+                label=f"{figure.source}：{figure.quote}" if figure else key,
+            )
+        )  # fmt: skip
 
 
 def _numbers(indicators: list[Indicator]) -> str:
@@ -152,9 +180,117 @@ def _investment_checks(checks: _Checks) -> None:
         checks.add(f"government_share:{d['domain']}", share, f"本领域政府投资占{share}%")
 
 
+# ---------------------------------------------------------------------------------------------
+# Figures the text states about indicators (StatedFigure), against Table 1
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _same(stated: Decimal, printed: Decimal) -> bool:
+    """Equal at the coarser of the two printed precisions (93.33 and 93.3 agree)."""
+    places = max(stated.normalize().as_tuple().exponent, printed.normalize().as_tuple().exponent)
+    step = Decimal(1).scaleb(min(int(places), 0))
+    return stated.quantize(step, ROUND_HALF_UP) == printed.quantize(step, ROUND_HALF_UP)
+
+
+def _stated(figure: StatedFigure) -> str:
+    return f"{OPERATORS.get(figure.op, '')}{fmt(figure.value)}{figure.unit}"
+
+
+def _slot(indicator: Indicator, slot: str) -> tuple[str, dict | None]:
+    """Table 1's printed text and rule of `slot` (standard, target_2025, target_2030); a
+    sub-indicator without its own takes its parent's."""
+    for item in (indicator, indicator.parent):
+        if item is not None and getattr(item, slot):
+            return getattr(item, slot), getattr(item, f"{slot}_rule")
+    return "", None
+
+
+def _against_table_1(figure: StatedFigure, values: dict) -> tuple[Decimal | None, bool, str]:
+    """(Table 1's figure, agrees, detail) for a figure compared with Table 1."""
+    Compare = StatedFigure.Compare
+    indicator, stated = figure.indicator, _stated(figure)
+    if figure.compare in {Compare.VALUE, Compare.VALUE_TEXT}:
+        value = values.get((indicator.pk, figure.year))
+        if value is None:
+            return None, False, f"表1没有{figure.year}年的现状值；原文此处为{stated}"
+        if figure.compare == Compare.VALUE:
+            numbers = [value.number] if value.number is not None else []
+        else:
+            numbers = [Decimal(n) for n in _NUMBER.findall(value.value_text)]
+        match = next((n for n in numbers if _same(figure.value, n)), None)
+        shown = value.value_text.replace("\n", "")
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        if match is not None:
+            return match, True, f"表1 {figure.year}年现状值“{shown}”中为{fmt(match)}"
+        first = numbers[0] if numbers else None
+        return first, False, f"表1 {figure.year}年现状值为“{shown}”，原文此处为{stated}"
+    text, rule = _slot(indicator, figure.compare)
+    text = text.replace("\n", " ")
+    name = Compare(figure.compare).label
+    if rule and rule["kind"] == "threshold":
+        bar = Decimal(rule["value"])
+        agrees = rule["op"] == figure.op and bar == figure.value
+        verdict = "相同" if agrees else f"不同：原文此处为{stated}"
+        return bar, agrees, f"{name}为“{text}”（{describe_rule(rule)}），{verdict}"
+    return (
+        None,
+        False,
+        f"{name}为“{text}”（{describe_rule(rule)}），不是数值标准；原文此处为{stated}",
+    )
+
+
+def _prose_checks(checks: list[Check]) -> None:
+    figures = list(
+        StatedFigure.objects.select_related("indicator", "indicator__parent").order_by("line", "pk")
+    )
+    values = {
+        (v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(area__code=CITY_CODE).only(
+            "indicator_id", "year", "value_text", "number"
+        )
+    }
+    seen: Counter[str] = Counter()
+    same_measure: dict[tuple, list[StatedFigure]] = defaultdict(list)
+    for figure in figures:
+        indicator = figure.indicator
+        key = f"prose:{figure.line}:{indicator.code}"
+        seen[key] += 1
+        key += f":{seen[key]}" if seen[key] > 1 else ""
+        label = f"{figure.source}：“{figure.quote}”（指标{indicator.code} {indicator.label}）"
+        if figure.compare:
+            computed, ok, detail = _against_table_1(figure, values)
+            checks.append(Check(key, figure.value, computed, ok, detail, figure.line, label))
+            continue
+        detail = f"口径不同，不与表1比对：{figure.scope}" + (
+            f"。{figure.note}" if figure.note else ""
+        )
+        checks.append(Check(key, figure.value, None, None, detail, figure.line, label))
+        same_measure[(indicator.code, figure.year, figure.kind, figure.scope)].append(figure)
+    # The same measure stated twice (森林覆盖率 2025: ≥35% and 27%): the text against itself.
+    for (code, year, kind, scope), group in same_measure.items():
+        stated = {(f.op, f.value) for f in group}
+        if len(group) < 2:
+            continue
+        where = "；".join(f"第{f.line}行“{f.quote}”" for f in group)
+        ok = len(stated) == 1
+        detail = f"原文{len(group)}处所述{'相同' if ok else '不同'}：{where}"
+        first, last = group[0], group[-1]
+        checks.append(
+            Check(
+                f"prose-self:{first.line}:{code}:{kind}", first.value, last.value, ok, detail,
+                first.line, f"原文所述{scope}（{year or '不限'}年，指标{code}）前后对照",
+            )
+        )  # fmt: skip
+
+
 def reconcile() -> list[Check]:
+    """Every check, in order: the counts of Table 1, the groups of Table 2, the investment of
+    Table 3 against Table 2's rows, then the figures stated in the text against Table 1 and
+    against each other. Amounts in 万元 (亿元 where the text rounds to 亿元), shares in %."""
     checks = _Checks()
     _indicator_checks(checks)
     _group_checks(checks)
     _investment_checks(checks)
+    _prose_checks(checks)
     return list(checks)

@@ -10,11 +10,13 @@ from django.db import transaction
 
 from counties.resources import AreaResource, PlanGoalResource
 from counties.services import plan_milestones_from_table_2
+from indicators.models import StandardChange
 from indicators.resources import (
     DeclaredFigureResource,
     DomainResource,
     IndicatorResource,
     IndicatorRuleResource,
+    StatedFigureResource,
     TaskAreaResource,
 )
 from projects.resources import InvestmentRowResource, ProjectGroupResource
@@ -33,6 +35,7 @@ SEED_FILES = [
     ("indicator_rules.csv", IndicatorRuleResource),
     ("indicator_values.csv", SeedValueResource),
     ("declared_figures.csv", DeclaredFigureResource),
+    ("prose_figures.csv", StatedFigureResource),
     ("project_groups.csv", ProjectGroupResource),
     ("investment_rows.csv", InvestmentRowResource),
     ("plan_goals.csv", PlanGoalResource),
@@ -80,7 +83,7 @@ def seed_load(directory: Path = FIXTURES_DIR) -> SeedReport:
     """Import every seed file; any error rolls the whole load back. Rules changed by a reload
     are recorded on the approved years whose results they alter."""
     reports = []
-    with approved_results_watch(user=None, what="重新加载规划数据"):
+    with approved_results_watch(user=None, what="重新加载规划数据", via=StandardChange.Via.SEED):
         for name, resource_class in SEED_FILES:
             result = resource_class().import_data(read_csv(directory / name), dry_run=False)
             if result.has_errors() or result.has_validation_errors():

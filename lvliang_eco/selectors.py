@@ -12,11 +12,11 @@ from django.db.models import Count
 from django.http import HttpRequest
 
 from counties.models import CITY_CODE, Area, Milestone
-from indicators.assessment import JUDGEMENT_LABELS, STATUS_LABELS
 from indicators.compliance import AreaResult, compliance, compliance_years, years_with_values
 from indicators.models import Indicator, IndicatorValue
 from indicators.rules import threshold_target
 from indicators.standards import Standards
+from indicators.statuses import Status
 from projects.models import InvestmentRow, ProjectGroup
 from projects.selectors import (
     amount_blocks,
@@ -36,7 +36,6 @@ from .reconcile import reconcile
 from .visibility import Visibility
 
 ZERO = Decimal("0")
-SIGNS = {"met": "✓", "not_met": "✗", "needs_review": "?", "no_data": "–"}
 
 
 def chosen_year(request: HttpRequest, years: list[int]) -> int | None:
@@ -78,7 +77,7 @@ def overview(year: int | None, vis: Visibility) -> dict:
     missed = []
     if city:
         for result in city.indicators:
-            if result.status == "met":
+            if result.status == Status.MET:
                 continue
             groups = linked.get(result.indicator.pk, [])
             money = sum((g.total_amount or ZERO for g in groups), ZERO)
@@ -127,7 +126,7 @@ def comparison(year: int, vis: Visibility, sort: str) -> dict:
                 "values": vis.values(area.area),
                 "result": area,
                 "cells": [
-                    {"result": r, "sign": SIGNS[r.status], "label": STATUS_LABELS[r.status]}
+                    {"result": r, "sign": Status(r.status).sign, "label": Status(r.status).label}
                     for r in area.indicators
                 ]
                 if visible
@@ -151,19 +150,22 @@ def comparison(year: int, vis: Visibility, sort: str) -> dict:
     return {"results": results, "indicators": indicators, "rows": rows}
 
 
-def county(area: Area, vis: Visibility) -> dict:
+def county(area: Area, vis: Visibility, year: int | None = None) -> dict:
+    """One county's page: every year's results, the chosen `year`'s (the latest when None or
+    without data) in the headline, the reasons and the export; its investment and progress."""
     years = years_with_values(counts=vis.counts) or [2022]
     per_year = compliance_years(years=years, area_codes=[area.code], goals=False, counts=vis.counts)
     results: dict[int, AreaResult] = {y: per_year[y].areas[0] for y in years}
-    latest = results[years[-1]]
+    chosen_year = year if year in results else years[-1]
+    chosen = results[chosen_year]
     trend = []
-    for top in latest.indicators:
+    for top in chosen.indicators:
         for item in [top, *top.subs]:
             code = item.indicator.code
             cells = []
             for year in years:
                 found = _find(results[year], code)
-                cells.append({"year": year, "result": found, "sign": SIGNS[found.status]})
+                cells.append({"year": year, "result": found, "sign": Status(found.status).sign})
             trend.append(
                 {"item": item, "cells": cells, "sub": item.indicator.parent_id is not None}
             )
@@ -176,7 +178,8 @@ def county(area: Area, vis: Visibility) -> dict:
     return {
         "years": years,
         "results": results,
-        "latest": latest,
+        "chosen": chosen,
+        "chosen_year": chosen_year,
         "trend": trend,
         "timeline": [
             {
@@ -307,7 +310,7 @@ def data_quality(vis: Visibility) -> dict:
                             "year": year,
                             "area": area.area,
                             "item": item,
-                            "recorded": JUDGEMENT_LABELS[item.value.judgement],
+                            "recorded": Status(item.value.judgement).judgement_label,
                         }
                     )
                 judged += len(area.judged())
@@ -336,8 +339,12 @@ def data_quality(vis: Visibility) -> dict:
         )
         if r.scope in {"partial", "unresolved"}
     ]
+    checks = reconcile()
+    prose = [c for c in checks if c.key.startswith("prose")]
     return {
-        "checks": reconcile(),
+        "checks": [c for c in checks if not c.key.startswith("prose")],
+        "prose": prose,
+        "prose_disagreeing": sum(1 for c in prose if c.ok is False),
         "disagreements": disagreements,
         "judged": judged,
         "unresolved": unresolved,

@@ -64,7 +64,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     if not vis.values(area):
         raise PermissionDenied(f"无权查看{area.name}的详细数据（县区分局只能查看本县）")
     years, year = _year(request, vis)
-    data = selectors.county(area, vis)
+    data = selectors.county(area, vis, year)
     invest = data["investment"]
     context = {
         "area": area,
@@ -101,6 +101,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
             unit=leaf.unit or target.unit,
             lines=chart["lines"],
             title=f"{leaf.code} {leaf.display_name}：各地区历年数值",
+            element_id=f"chart-indicator-{leaf.code.replace('.', '-')}",
         )
     return render(
         request,

@@ -9,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from counties.models import Area
 from indicators.admin import BindingFilter
 from indicators.models import IndicatorValue
+from lvliang_eco.admin import ReadOnlyAdmin
 from projects.models import ProjectProgress
 
 from . import services
@@ -263,19 +264,6 @@ class ProjectProgressAdmin(ReportAdmin):
 
     def withdrawal(self, obj: ProjectProgress, reason: str) -> ProgressReport:
         return ProgressReport(obj.investment_row_id, withdraw=True, reason=reason)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: visible to staff, changed by nobody."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Submission)

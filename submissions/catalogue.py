@@ -9,14 +9,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.rules import is_rate_name, rule_kinds, rule_parts
+from indicators.observation import NO, YES
+from indicators.rules import is_rate_name, rule_asks
 
 TEMPLATE_VERSION = "lvliang-submission-v1"
 INDICATOR_SHEET = "指标填报"
 PROGRESS_SHEET = "项目进展"
 META_SHEET = "模板信息"
 PROGRESS_STATUSES = ["未开工", "在建", "已完工", "已取消"]
-YES, NO = "是", "否"
 # Typed in a value or status cell (or chosen from its list), with the reason in the note:
 # the value or progress record reported before is withdrawn.
 WITHDRAW = "撤回"
@@ -51,40 +51,17 @@ _SHARE = re.compile(r"(比例|占比|率)$")
 
 
 def input_spec(rule: dict | None, *, unit: str, name: str, parent_name: str = "") -> InputSpec:
-    """The one input specification of an indicator, from the rule that applies to the area.
-
-    A threshold, trend, change, rate or conditional rule needs a number; state rules offer
-    their accepted states and 否; upper-level tasks offer 是/否. A share (unit %, or a name
-    that says so, the parent's where the row is a condition such as 11.1) lies within 0–100,
-    whatever the printed unit (8.3 and 11.1 print none). A rate of change (幅度, 下降率) may be
-    negative; a fall is at most 100%."""
-    kinds = rule_kinds(rule)
-    number = bool(kinds & {"threshold", "trend", "change", "rate", "conditional"})
-    choices: list[str] = []
-    for state_rule in rule_parts(rule, "state"):
-        choices.extend(a for a in state_rule["accepted"] if a not in choices)
-    if choices:
-        choices.append(NO)
-    elif "task" in kinds:
-        choices = [YES, NO]
+    """The one input specification of an indicator, from the rule that applies to the area:
+    what the rule asks (rules.rule_asks: a number, the accepted states and 否, or 是/否), and
+    the range of the number. A share (unit %, or a name that says so, the parent's where the
+    row is a condition such as 11.1) lies within 0–100, whatever the printed unit (8.3 and
+    11.1 print none). A rate of change (幅度, 下降率) may be negative; a fall is at most 100%."""
+    asks = rule_asks(rule)
     names = [n.split("：")[0].strip() for n in (name, parent_name) if n]
     if any(is_rate_name(n) for n in names):
-        return InputSpec(number, tuple(choices), fall=any("下降" in n for n in names))
+        return InputSpec(asks.number, asks.choices, fall=any("下降" in n for n in names))
     share = unit == "%" or (not unit and any(_SHARE.search(n) for n in names))
-    return InputSpec(number, tuple(choices), share)
-
-
-def entry_hint(rule: dict | None) -> str:
-    """What number a county enters where the rule computes something from it, for the
-    template (26: the rate itself, not its rise; 7.2: the change, not the level)."""
-    kinds = rule_kinds(rule)
-    if "change" in kinds:
-        relative = any(p.get("method") == "relative" for p in rule_parts(rule, "change"))
-        how = "按（本年−上年）÷上年计算提高幅度（%）" if relative else "计算较上年变化的百分点"
-        return f"填本年的数值，系统{how}"
-    if "rate" in kinds:
-        return "填本年较上年的变化幅度（%），改善为正、恶化为负"
-    return ""
+    return InputSpec(asks.number, asks.choices, share)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def catalogue(area: Area, year: int) -> Catalogue:
         if applied.override is not None:
             standard += f"（{area.name}标准）"
         elif applied.group is not None:
-            standard += f"（{applied.group.get_terrain_display()}标准）"
+            standard += f"（{applied.group.group}标准）"
         elif applied.city_bar_note:
             standard += "（暂按全市标准）"
         previous = values.get((year - 1, indicator.pk))

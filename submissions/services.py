@@ -29,6 +29,7 @@ from counties.models import Area
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
+from indicators.services import standards_watch
 from projects.models import ProjectProgress
 
 from . import workflow
@@ -475,16 +476,18 @@ def _approved_results(submissions: list[Submission]) -> dict[tuple[str, int], di
 
 
 @contextmanager
-def approved_results_watch(*, user, what: str):
-    """Around a change of standards (an area's override, an indicator's rule, the construction
-    standard rule): every approved county-year whose result the change alters gets an event
+def approved_results_watch(*, user, what: str, via: str):
+    """Around a change of standards (an area's override, a group's bar, an indicator's rule,
+    the construction standard rule): each changed field is recorded (StandardChange, through
+    route `via`), and every approved county-year whose result the change alters gets an event
     (标准变更影响已审核结果) naming the change and each status that moved, dated and signed, so
     an approved year never changes silently. `what` names the change in Chinese."""
     approved = list(
         Submission.objects.filter(state=Submission.State.APPROVED).select_related("area")
     )
     before = _approved_results(approved) if approved else {}
-    yield
+    with standards_watch(user=user, via=via):
+        yield
     if not approved:
         return
     after = _approved_results(approved)

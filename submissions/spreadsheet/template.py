@@ -12,13 +12,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.rules import entry_hint
+
 from ..catalogue import (
     META_SHEET,
     PROGRESS_STATUSES,
     TEMPLATE_VERSION,
     WITHDRAW,
     Catalogue,
-    entry_hint,
 )
 from ..reporting import plain
 from .cells import number_cell, reported_cell, write_cell

@@ -69,13 +69,19 @@ def test_an_indicator_page(leader_page):
     page = leader_page
     page.goto("/indicators/28/")
     expect(page.get_by_role("heading", name="28. 城镇污水处理率")).to_be_visible()
-    figure = chart(page, "chart-indicator", "各地区历年数值")
+    figure = chart(page, "chart-indicator-28", "各地区历年数值")
     expect(figure).to_contain_text("指标值 95")
     expect(figure.locator(".ytitle")).to_have_text("数值（%）")
     expect(page.locator("#indicator-projects")).to_contain_text("深化城镇污水治理")
     screenshot(page, "25-indicator")
     figure.scroll_into_view_if_needed()
     screenshot(page, "25b-indicator-chart")
+    # Each sub-indicator has its own chart, and every one is drawn.
+    page.goto("/indicators/7/")
+    chart(page, "chart-indicator-7-1", "7.1 优良天数比例")
+    second = chart(page, "chart-indicator-7-2", "7.2 PM2.5浓度下降幅度")
+    ticks = second.locator(".xtick text").all_inner_texts()
+    assert ticks == sorted(ticks), ticks
 
 
 def test_the_investment_page(leader_page):

@@ -6,13 +6,6 @@ from decimal import Decimal as D
 import pytest
 
 from indicators.assessment import (
-    COMPUTED,
-    JUDGEMENT,
-    MET,
-    NEEDS_REVIEW,
-    NO_DATA,
-    NONE,
-    NOT_MET,
     Assessment,
     Observation,
     agrees,
@@ -20,6 +13,15 @@ from indicators.assessment import (
     assess_composite,
 )
 from indicators.parsing import parse_value_text
+from indicators.statuses import Basis, Status
+
+MET, NOT_MET, NO_DATA, NEEDS_REVIEW = (
+    Status.MET,
+    Status.NOT_MET,
+    Status.NO_DATA,
+    Status.NEEDS_REVIEW,
+)
+COMPUTED, JUDGEMENT, NONE = Basis.COMPUTED, Basis.JUDGEMENT, Basis.NONE
 
 
 def obs(

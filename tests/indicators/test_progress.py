@@ -4,15 +4,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.assessment import (
-    ACCELERATION_NEEDED,
-    DETERIORATION,
-    LIMITED_PROGRESS,
-    NOT_ASSESSABLE,
-    ON_TRACK,
-    TARGET_ACHIEVED,
-    progress,
-)
+from indicators.assessment import progress
+from indicators.statuses import ProgressStatus
+
+ACCELERATION_NEEDED = ProgressStatus.ACCELERATION_NEEDED
+DETERIORATION = ProgressStatus.DETERIORATION
+LIMITED_PROGRESS = ProgressStatus.LIMITED_PROGRESS
+NOT_ASSESSABLE = ProgressStatus.NOT_ASSESSABLE
+ON_TRACK = ProgressStatus.ON_TRACK
+TARGET_ACHIEVED = ProgressStatus.TARGET_ACHIEVED
 
 
 def run(series, target, direction="up", target_year=2030, thresholds=None):

@@ -1,14 +1,28 @@
 # ruff: noqa: E501 (the printed texts read best whole)
-import pytest
+import random
+from decimal import Decimal
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicators.observation import Observation
+from indicators.parsing import parse_value_text
 from indicators.rules import (
+    KINDS,
+    Asks,
+    demo_input,
     derive_rule,
     describe_rule,
+    entry_hint,
+    evaluate,
     is_rate_name,
+    rule_asks,
     rule_kinds,
     threshold_target,
     validate_rule,
 )
+from indicators.statuses import Status
 
 TASK = {"kind": "task", "task": "完成上级规定的考核任务"}
 
@@ -124,3 +138,108 @@ def test_the_seed_gives_rates_to_7_2_8_1_8_2_and_22s_2030_target(db):
         describe_rule({"kind": "rate", "op": ">=", "value": "0"})
         == "变化幅度≥0（保持稳定或持续改善）"
     )
+
+
+# The registry: each kind is one class that derives, validates, describes, evaluates, says what
+# it asks of a county and makes a demo value. One example rule of every kind:
+EXAMPLES = {
+    "threshold": {"kind": "threshold", "op": ">=", "value": "95"},
+    "state": {"kind": "state", "accepted": ["制定实施"]},
+    "task": TASK,
+    "trend": {"kind": "trend", "direction": "down", "strict": True},
+    "change": {"kind": "change", "op": ">=", "value": "2", "method": "relative"},
+    "rate": {"kind": "rate", "op": ">=", "value": "0"},
+    "all": {"kind": "all", "rules": [TASK, {"kind": "trend", "direction": "up", "strict": False}]},
+    "any": {
+        "kind": "any",
+        "rules": [
+            {"kind": "trend", "direction": "down", "strict": True},
+            {"kind": "state", "accepted": ["逐步下降"]},
+        ],
+    },
+    "conditional": {
+        "kind": "conditional",
+        "branches": [
+            {"when": {"op": "<=", "value": "60"}, "rule": {"kind": "change", "op": ">=", "value": "2"}},
+            {"when": {"op": ">", "value": "60"}, "rule": {"kind": "trend", "direction": "up", "strict": False}},
+        ],
+    },
+    "composite": {"kind": "composite"},
+}  # fmt: skip
+
+
+def test_every_registered_kind_has_an_example_and_every_example_is_sound():
+    assert set(KINDS) == set(EXAMPLES)
+    for name, rule in EXAMPLES.items():
+        assert KINDS[name].name == name
+        assert validate_rule(rule) == [], name
+        assert describe_rule(rule) and describe_rule(rule) != "未设定规则"
+        status, reason = evaluate(rule, Observation(text="未知"), None)
+        assert isinstance(status, Status) and reason
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "choices"),
+    [
+        ("threshold", True, ()),
+        ("state", False, ("制定实施", "否")),
+        ("task", False, ("是", "否")),
+        ("rate", True, ()),
+        ("all", True, ("是", "否")),
+        ("any", True, ("逐步下降", "否")),
+        ("conditional", True, ()),
+        ("composite", False, ()),
+    ],
+)
+def test_each_kind_says_what_it_asks_of_a_county(name, number, choices):
+    assert rule_asks(EXAMPLES[name]) == Asks(number, choices)
+
+
+def test_only_computed_kinds_tell_the_county_what_number_to_enter():
+    assert "（本年−上年）÷上年" in entry_hint(EXAMPLES["change"])
+    assert "改善为正、恶化为负" in entry_hint(EXAMPLES["rate"])
+    assert entry_hint(EXAMPLES["conditional"]) == "填本年的数值，系统计算较上年变化的百分点"
+    assert entry_hint(EXAMPLES["threshold"]) == entry_hint(EXAMPLES["state"]) == ""
+
+
+class FakeSource:
+    """A DemoSource: a series that starts at `start` and moves by the step asked for."""
+
+    def __init__(self, seed: int, share: bool, start: float) -> None:
+        self.random = random.Random(seed)
+        self.share = share
+        self.first_year = False
+        self.value = start
+
+    def level(self, *, meet: bool, step: tuple[float, float], points: bool, up: bool) -> float:
+        change = self.random.uniform(*step) * (1 if points else self.value)
+        self.value += change if meet == up else -change
+        return self.value
+
+
+def _as_reported(made) -> Observation:
+    parsed = parse_value_text(made.text)
+    flag = {"是": True, "否": False}.get(made.choice)
+    state = made.choice if made.choice not in {"是", "否"} else ""
+    return Observation(made.text, parsed.number, parsed.comparator, state, flag)
+
+
+@given(
+    name=st.sampled_from(["threshold", "state", "task", "trend", "rate", "all", "any"]),
+    meet=st.booleans(),
+    seed=st.integers(0, 10_000),
+    share=st.booleans(),
+)
+def test_a_demo_value_is_judged_as_the_demo_meant_it(name, meet, seed, share):
+    """Whatever the draw, a value made to meet a rule meets it, and one made to miss misses."""
+    rule = EXAMPLES[name]
+    source = FakeSource(seed, share, start=50.0)
+    previous = Observation("50", Decimal("50.00"))
+    made = demo_input(rule, meet, source)
+    status, reason = evaluate(rule, _as_reported(made), previous)
+    if name == "all" and not meet:
+        assert status == Status.NOT_MET or made.choice == "是", reason
+    else:
+        assert status == (Status.MET if meet else Status.NOT_MET), (made, reason)
+    if share and made.text and name == "threshold":
+        assert Decimal(made.text) <= 100

@@ -1,11 +1,15 @@
 """Which standard a county is judged against: its own, its terrain group's, or (said so) the
 city's; and the rows the plan prints as conditions of the city's bar."""
 
+import io
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from counties.models import Area
 from indicators.compliance import compliance
-from indicators.models import GroupStandard, Indicator, StandardOverride
+from indicators.models import GroupStandard, Indicator, StandardChange, StandardOverride
 from submissions.reporting import ValueReport
 from submissions.selectors import catalogue
 from submissions.services import report_save
@@ -92,3 +96,81 @@ def test_staff_maintain_group_standards_in_the_admin(bureau_user):
     )  # fmt: skip
     assert "规则的 value 应为数字，实际为“十八”" in response.content.decode()
     assert not GroupStandard.objects.exists()
+
+
+def test_a_climate_zones_bar_applies_once_staff_set_a_countys_zone():
+    """10.1 prints the city's bar for 半湿润地区: a county in another zone gets its zone's bar."""
+    GroupStandard.objects.create(
+        indicator=Indicator.objects.get(code="11.1"), climate_zone=Area.ClimateZone.SEMI_ARID,
+        standard="≥35", rule={"kind": "threshold", "op": ">=", "value": "35"},
+        source="测试：半干旱地区林草覆盖率标准",
+    )  # fmt: skip
+    report_save(area=jiaocheng(), year=2025, values=[ValueReport("11.1", text="40")], route="admin")
+    assert result("11.1").assessment.reason == "40 ＜ 50"  # zone not set yet: the city's bar
+    Area.objects.filter(code="141122").update(climate_zone=Area.ClimateZone.SEMI_ARID)
+    item = result("11.1")
+    assert (item.assessment.reason, item.group.group, item.city_bar_note) == (
+        "40 ≥ 35", "半干旱地区", "",
+    )  # fmt: skip
+    assert catalogue(jiaocheng(), 2025).indicator("11.1").standard == "≥35（半干旱地区标准）"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "地形分区和气候分区须填且只填一项"),
+        ({"terrain": "平川区", "climate_zone": "半湿润地区"}, "地形分区和气候分区须填且只填一项"),
+        ({"climate_zone": "半湿润地区"}, "只能按地形分区或按气候分区之一设定"),
+    ],
+)
+def test_a_group_standard_names_exactly_one_grouping(fields, message):
+    indicator = Indicator.objects.get(code="11.1")
+    GroupStandard.objects.create(
+        indicator=indicator, terrain="丘陵区", standard="≥40", rule=FOREST, source="测试"
+    )
+    candidate = GroupStandard(
+        indicator=indicator, standard="≥18", rule=FOREST, source="测试", **fields
+    )
+    with pytest.raises(ValidationError) as raised:
+        candidate.full_clean()
+    assert any(message in m for m in raised.value.messages)
+
+
+def test_every_route_that_changes_a_standard_leaves_a_record(bureau_user):
+    """Admin form, admin import, demo and seed: who, when, old and new, which route."""
+    client = logged_in(bureau_user)
+    forest = Indicator.objects.get(code="11.1")
+    client.post(
+        "/admin/indicators/groupstandard/add/",
+        {"indicator": forest.pk, "terrain": "平川区", "climate_zone": "", "standard": "≥18",
+         "rule": '{"kind": "threshold", "op": ">=", "value": "18"}', "source": "测试依据"},
+    )  # fmt: skip
+    group = GroupStandard.objects.get()
+    added = {c.field: c for c in StandardChange.objects.filter(subject="指标11.1 平川区")}
+    assert (added["指标值"].old, added["指标值"].new) == ("", "≥18")
+    assert added["判定规则"].new.startswith("≥18（")
+    assert {c.via for c in added.values()} == {"admin"}
+    assert {c.by for c in added.values()} == {bureau_user}
+
+    client.post(
+        f"/admin/indicators/groupstandard/{group.pk}/change/",
+        {"indicator": forest.pk, "terrain": "平川区", "climate_zone": "", "standard": "≥20",
+         "rule": '{"kind": "threshold", "op": ">=", "value": "20"}', "source": "测试依据"},
+    )  # fmt: skip
+    changed = StandardChange.objects.filter(subject="指标11.1 平川区", field="指标值").first()
+    assert (changed.old, changed.new, changed.via) == ("≥18", "≥20", "admin")
+    assert not StandardChange.objects.filter(field="依据", old="测试依据").exists()  # unchanged
+
+    client.post(f"/admin/indicators/groupstandard/{group.pk}/delete/", {"post": "yes"})
+    removed = StandardChange.objects.filter(subject="指标11.1 平川区", field="指标值").first()
+    assert (removed.old, removed.new) == ("≥20", "")
+
+    before = StandardChange.objects.count()
+    call_command("load_seed", stdout=io.StringIO())
+    assert StandardChange.objects.count() == before  # reloading the same plan changes nothing
+    call_command("load_demo", stdout=io.StringIO())
+    demo = StandardChange.objects.filter(via="demo", kind="override")
+    assert demo.exists() and all(c.by is None for c in demo)
+    page = client.get("/admin/indicators/standardchange/").content.decode()
+    assert "标准变更记录" in page and "指标11.1 平川区" in page
+    assert client.get("/admin/indicators/standardchange/add/").status_code == 403

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from counties.models import Area
 from indicators.compliance import compliance
+from lvliang_eco.charts import indicator_values
 from lvliang_eco.demo import demo_load
 from submissions.models import Submission
 
@@ -151,6 +152,20 @@ def test_the_county_page(bureau_user, demo):
     assert 'id="chart-met-by-year"' in page
 
 
+def test_the_county_page_reports_the_chosen_year_not_the_latest(bureau_user, demo):
+    client = logged_in(bureau_user)
+    for year in (2022, 2024):
+        result = compliance(year=year, area_codes=["141122"]).areas[0]
+        page = client.get(f"/counties/141122/?year={year}").content.decode()
+        headline = page.split('<p class="muted">')[1].split("</p>")[0]
+        assert f"{year}年：达标 {result.summary['met']} / 40" in headline
+        reached = "达到建设标准" if result.reaches_standard else "未达到建设标准"
+        assert reached in headline
+        assert f"{year}年判定原因" in page and f"area=141122&year={year}" in page
+    # The demo's 交城县 does not reach the standard in 2022 and does in 2024.
+    assert not compliance(year=2022, area_codes=["141122"]).areas[0].reaches_standard
+
+
 def test_the_indicator_page(leader, demo):
     page = logged_in(leader).get("/indicators/28/").content.decode()
     assert "28. 城镇污水处理率" in page and "判定规则：≥95" in page
@@ -159,6 +174,22 @@ def test_the_indicator_page(leader, demo):
     assert (
         logged_in(leader).get("/indicators/7.1/").status_code == 200
     )  # a sub-indicator shows its parent
+
+
+def test_an_indicator_with_sub_indicators_draws_one_chart_each_under_its_own_id(leader, demo):
+    page = logged_in(leader).get("/indicators/7/").content.decode()
+    for code in ("7-1", "7-2"):
+        assert page.count(f'id="chart-indicator-{code}"') == 1
+        assert f'document.getElementById("chart-indicator-{code}")' in page
+
+
+def test_a_trend_chart_puts_the_years_in_order_whoever_reports_which_year():
+    series = [  # the city reported 2022 as text only: its first point is 2023
+        {"name": "吕梁市", "city": True, "points": [(2023, 1), (2024, 2)]},
+        {"name": "交城县", "points": [(2022, 1), (2024, 3)]},
+    ]
+    html = indicator_values(series, unit="%", lines=[], title="t", element_id="c")
+    assert '"categoryarray":["2022","2023","2024"]' in html.replace(" ", "")
 
 
 def test_the_investment_page_rebuilds_table_3(leader, demo):
@@ -182,7 +213,7 @@ def test_the_investment_page_rebuilds_table_3(leader, demo):
 
 def test_the_data_quality_page(bureau_user, demo):
     page = logged_in(bureau_user).get("/quality/").content.decode()
-    assert "binding_count" in page and "不一致" in page
+    assert "其中约束性指标22项" in page and "binding_count" not in page and "不一致" in page
     assert "其他自然保护地等" in page
     assert "条演示指标值（非真实上报）" in page
     assert "尚未审核通过的县区年度" in page and "离石区、文水县" in page

@@ -3,11 +3,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from counties.models import Area
-from indicators.assessment import JUDGEMENT_LABELS, STATUS_LABELS
 from indicators.compliance import AreaResult, Compliance, IndicatorResult, compliance
+from indicators.statuses import Basis, Status
 from lvliang_eco.formatting import jsonable
-
-BASIS_LABELS = {"computed": "计算", "judgement": "记录的判断", "none": "—"}
 
 
 def _value_text(result: IndicatorResult) -> str | None:
@@ -111,16 +109,16 @@ class Command(BaseCommand):
                     number = item.indicator.number or f"  {item.indicator.code}"
                     out(
                         f"  {number!s:<6}{item.indicator.display_name[:18]:<20}"
-                        f"{STATUS_LABELS[item.status]:<5}{BASIS_LABELS[item.assessment.basis]:<7}"
+                        f"{Status(item.status).label:<5}{Basis(item.assessment.basis).label:<7}"
                         f"{item.assessment.reason}"
                     )
             disagreements = area.disagreements()
             out(f"  计算结果与记录的判断不一致：{len(disagreements)} 项")
             for item in disagreements:
-                recorded = JUDGEMENT_LABELS[item.value.judgement]
+                recorded = Status(item.value.judgement).judgement_label
                 out(
                     f"    {item.indicator.code} {item.indicator.display_name}：计算为"
-                    f"{STATUS_LABELS[item.status]}（{item.assessment.reason}），记录为{recorded}"
+                    f"{Status(item.status).label}（{item.assessment.reason}），记录为{recorded}"
                 )
             judged = area.judged()
             out(f"  规则无法自动判断、采用记录判断：{len(judged)} 项")
