@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import HttpRequest
 
 from counties.models import CITY_CODE, Area, Milestone
@@ -17,7 +17,7 @@ from indicators.models import Indicator, IndicatorValue
 from indicators.rules import threshold_target
 from indicators.standards import Standards
 from indicators.statuses import Status
-from projects.models import InvestmentRow, ProjectGroup
+from projects.models import InvestmentRow, ProjectGroup, ProjectProgress
 from projects.selectors import (
     amount_blocks,
     county_investment,
@@ -36,6 +36,21 @@ from .reconcile import reconcile
 from .visibility import Visibility
 
 ZERO = Decimal("0")
+
+
+def data_as_of(vis: Visibility):
+    """When the data the viewer's figures count last changed (an indicator value or a project
+    progress record, of the county-years `vis` counts); None when there is none. One query
+    each."""
+    latest = [
+        row["last"]
+        for model in (IndicatorValue, ProjectProgress)
+        for row in model.objects.values("area_id", "year")
+        .annotate(last=Max("updated_at"))
+        .order_by()
+        if vis.counts(row["area_id"], row["year"])
+    ]
+    return max(latest, default=None)
 
 
 def chosen_year(request: HttpRequest, years: list[int]) -> int | None:

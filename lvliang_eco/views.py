@@ -16,12 +16,23 @@ from projects.models import ProjectGroup
 from projects.selectors import investment_summary
 
 from . import charts, exports, selectors
-from .visibility import Visibility, visibility
+from .visibility import DATA_SCOPES, Visibility, visibility
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+def _visibility(request: HttpRequest) -> Visibility:
+    """The viewer's visibility, with the data scope chosen by `?data=approved|all` (kept in the
+    session, like the year)."""
+    chosen = request.GET.get("data")
+    if chosen in DATA_SCOPES:
+        request.session["data_scope"] = chosen
+    vis = visibility(request.user, request.session.get("data_scope"))
+    request.data_visibility = vis  # the data bar under the header (context_processors.role)
+    return vis
 
 
 def _year(request: HttpRequest, vis: Visibility) -> tuple[list[int], int | None]:
@@ -31,7 +42,7 @@ def _year(request: HttpRequest, vis: Visibility) -> tuple[list[int], int | None]
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    vis = visibility(request.user)
+    vis = _visibility(request)
     years, year = _year(request, vis)
     data = selectors.overview(year, vis)
     context = {"years": years, "year": year, "vis": vis, **data}
@@ -45,7 +56,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def comparison(request: HttpRequest) -> HttpResponse:
-    vis = visibility(request.user)
+    vis = _visibility(request)
     years, year = _year(request, vis)
     if year is None:
         return render(request, "lvliang_eco/comparison.html", {"years": years, "year": None})
@@ -60,7 +71,7 @@ def comparison(request: HttpRequest) -> HttpResponse:
 
 def county(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Area, code=code)
-    vis = visibility(request.user)
+    vis = _visibility(request)
     if not vis.values(area):
         raise PermissionDenied(f"无权查看{area.name}的详细数据（县区分局只能查看本县）")
     years, year = _year(request, vis)
@@ -91,7 +102,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     target = get_object_or_404(Indicator.objects.select_related("task__domain"), code=code)
     if target.parent_id:
         target = target.parent
-    vis = visibility(request.user)
+    vis = _visibility(request)
     years, year = _year(request, vis)
     data = selectors.indicator(target, vis, year)
     for chart in data["charts"]:
@@ -111,7 +122,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    years, year = _year(request, visibility(request.user))
+    years, year = _year(request, _visibility(request))
     lines = indicator_lines(year=2022)
     sections = [{"domain": d, "indicators": lines.get(d.pk, [])} for d in domains()]
     return render(
@@ -122,7 +133,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 def investment(request: HttpRequest) -> HttpResponse:
-    vis = visibility(request.user)
+    vis = _visibility(request)
     years, year = _year(request, vis)
     data = selectors.investment(vis)
     summary = data["summary"]
@@ -146,7 +157,7 @@ def investment(request: HttpRequest) -> HttpResponse:
 def data_quality(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
         raise PermissionDenied("数据核对页仅供市局和领导小组查看")
-    vis = visibility(request.user)
+    vis = _visibility(request)
     years, year = _year(request, vis)
     return render(
         request,
@@ -175,7 +186,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         for domain in domains()
     ]
     top = [line for section in sections for line in section["indicators"]]
-    years, year = _year(request, visibility(request.user))
+    years, year = _year(request, _visibility(request))
     context = {
         "sections": sections,
         "summary": summary,
@@ -189,7 +200,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 def export_table_1(request: HttpRequest) -> HttpResponse:
-    vis = visibility(request.user)
+    vis = _visibility(request)
     _, year = _year(request, vis)
     code = request.GET.get("area", CITY_CODE)
     area = get_object_or_404(Area, code=code)

@@ -22,6 +22,8 @@ def leader_page(page):
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="改看全部上报数据（含未审核）").click()
+    expect(page.locator("#data-bar")).to_contain_text("全部上报数据，含未审核的县区年度")
     return page
 
 

@@ -16,6 +16,14 @@ from submissions.models import Submission
 
 from ..conftest import logged_in
 
+
+def reported(user):
+    """A client that reads everything reported (the leadership's default is approved only,
+    tests/lvliang_eco/test_visibility.py)."""
+    client = logged_in(user)
+    client.get("/?data=all")
+    return client
+
 pytestmark = pytest.mark.django_db
 
 
@@ -55,7 +63,7 @@ def test_bureau_and_leadership_open_every_page(request, persona, demo):
 
 
 def test_the_overview_answers_at_a_glance(leader, demo):
-    page = logged_in(leader).get("/?year=2024").content.decode()
+    page = reported(leader).get("/?year=2024").content.decode()
     data = compliance(year=2024)
     city = next(a for a in data.areas if a.area.code == "141100")
     assert f'<div class="big">{city.summary["met"]} / 40</div>' in page
@@ -73,7 +81,7 @@ def test_the_overview_answers_at_a_glance(leader, demo):
 
 def test_the_overview_lists_unmet_indicators_with_their_projects_and_money(leader):
     # The plan's own 2022 values: 13 危险废物利用处置率 (binding) is not met.
-    page = logged_in(leader).get("/?year=2022").content.decode()
+    page = reported(leader).get("/?year=2022").content.decode()
     row = re.search(r'<tr data-code="13">(.*?)</tr>', page, re.S).group(1)
     assert "未达标" in row and "生态安全19 危险废物利用处置" in row
     assert "生态经济6 节能环保产业重点项目" in row  # 提高危险废物处置率
@@ -88,12 +96,12 @@ def test_the_overview_explains_an_empty_year(leader):
     from indicators.models import IndicatorValue
 
     IndicatorValue.objects.all().delete()
-    page = logged_in(leader).get("/").content.decode()
+    page = reported(leader).get("/").content.decode()
     assert "本年度尚无县区提交数据" in page
 
 
 def test_the_comparison_matrix_shows_every_county_and_indicator(leader, demo):
-    page = logged_in(leader).get("/counties/?year=2024").content.decode()
+    page = reported(leader).get("/counties/?year=2024").content.decode()
     assert page.count('<tr data-code="1411') == 13
     assert page.count('class="ind binding"') == 19
     data = compliance(year=2024)
@@ -104,7 +112,7 @@ def test_the_comparison_matrix_shows_every_county_and_indicator(leader, demo):
 
 
 def test_the_comparison_sorts_by_result(leader, demo):
-    page = logged_in(leader).get("/counties/?year=2024&sort=result").content.decode()
+    page = reported(leader).get("/counties/?year=2024&sort=result").content.decode()
     codes = re.findall(r'<tr data-code="(\d+)">', page)
     data = {a.area.code: a for a in compliance(year=2024).areas}
     reaching = [c for c in codes if data[c].reaches_standard]
@@ -167,17 +175,17 @@ def test_the_county_page_reports_the_chosen_year_not_the_latest(bureau_user, dem
 
 
 def test_the_indicator_page(leader, demo):
-    page = logged_in(leader).get("/indicators/28/").content.decode()
+    page = reported(leader).get("/indicators/28/").content.decode()
     assert "28. 城镇污水处理率" in page and "判定规则：≥95" in page
     assert js("指标值 95") in page  # the standard line on the chart
     assert "深化城镇污水治理" in page and "1,000,000" in page
     assert (
-        logged_in(leader).get("/indicators/7.1/").status_code == 200
+        reported(leader).get("/indicators/7.1/").status_code == 200
     )  # a sub-indicator shows its parent
 
 
 def test_an_indicator_with_sub_indicators_draws_one_chart_each_under_its_own_id(leader, demo):
-    page = logged_in(leader).get("/indicators/7/").content.decode()
+    page = reported(leader).get("/indicators/7/").content.decode()
     for code in ("7-1", "7-2"):
         assert page.count(f'id="chart-indicator-{code}"') == 1
         assert f'document.getElementById("chart-indicator-{code}")' in page
@@ -193,7 +201,7 @@ def test_a_trend_chart_puts_the_years_in_order_whoever_reports_which_year():
 
 
 def test_the_investment_page_rebuilds_table_3(leader, demo):
-    page = logged_in(leader).get("/investment/").content.decode()
+    page = reported(leader).get("/investment/").content.decode()
     row = re.search(r'<tr data-domain="生态制度">(.*?)</tr>', page, re.S).group(1)
     assert "4,164" in row and "4,146" in row and "不一致" in row
     row = re.search(r'<tr data-domain="生态安全">(.*?)</tr>', page, re.S).group(1)
@@ -230,7 +238,7 @@ def test_the_table_1_export_follows_the_documents_layout(bureau_user):
 
 
 def test_the_table_3_export(leader):
-    response = logged_in(leader).get("/exports/table3.xlsx")
+    response = reported(leader).get("/exports/table3.xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert rows[0][:3] == (1, "生态制度建设工程", 4164)
@@ -298,5 +306,5 @@ def test_the_investment_page_without_counties(leader):
 
     InvestmentRow.counties.through.objects.all().delete()
     Area.objects.counties().update(order=0)
-    response = logged_in(leader).get("/investment/")
+    response = reported(leader).get("/investment/")
     assert response.status_code == 200

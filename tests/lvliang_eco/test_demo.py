@@ -77,7 +77,7 @@ def test_the_overview_shows_the_same_numbers_as_the_command(leader):
     call_command("compliance", "--year", "2024", "--area", "all", stdout=out)
     text = out.getvalue()
     count = re.search(r"2024年达到建设标准的县（市、区）：(\d+)/13（(.*)）", text)
-    page = logged_in(leader).get("/?year=2024").content.decode()
+    page = logged_in(leader).get("/?year=2024&data=all").content.decode()
     assert (
         f"达到建设标准的县（市、区）：<strong>{count.group(1)}</strong> / 13（{count.group(2)}）"
         in page

@@ -11,13 +11,14 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from counties.models import Area
 from indicators.compliance import compliance
 from indicators.models import IndicatorValue
 from lvliang_eco.demo import demo_load
-from lvliang_eco.visibility import Visibility
+from lvliang_eco.visibility import Visibility, visibility
 from projects.models import InvestmentRow, ProjectProgress
 from submissions.catalogue import choice_of
 from submissions.models import Submission
@@ -52,7 +53,7 @@ OFFICER_URLS = [
 ]
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
 DRAFT_AMOUNT = Decimal("50000")  # 万元: 5.00 亿元, visible on every total it reaches
-NOTE = "其他县（市、区）的数据仅计入市局已审核通过的年度"
+NOTE = "其他县（市、区）仅计入市局已审核通过的年度"
 
 
 @pytest.fixture
@@ -214,7 +215,9 @@ def test_it_counts_another_countys_years_once_approved(jiaocheng_officer, demo):
 
 @pytest.mark.parametrize("persona", ["bureau_user", "leader"])
 def test_it_shows_bureau_and_leadership_a_draft_at_once(request, persona, demo):
+    """... once they ask for everything reported (the leadership's default is approved only)."""
     client = logged_in(request.getfixturevalue(persona))
+    client.get("/?data=all")
     reports = ProjectProgress.objects.count()
     completed = sum((p.completed_amount or 0 for p in ProjectProgress.objects.all()), Decimal(0))
     count = compliance(year=2024).goals["reaching_standard"]["count"]
@@ -232,3 +235,51 @@ def test_it_shows_bureau_and_leadership_a_draft_at_once(request, persona, demo):
     assert '<span class="status-met">达到</span>' in row
     # Without a viewer (the compliance command, exports for staff), drafts count too.
     assert "141123" in compliance(year=2024).goals["reaching_standard"]["codes"]
+
+
+def test_leadership_reads_approved_figures_by_default_and_may_switch_to_all(
+    leader, bureau_user, demo
+):
+    """No county-year is approved in the demo: approved-only counts no county at all."""
+    everything = compliance(year=2024).goals["reaching_standard"]["count"]
+    assert everything > 0
+    client = logged_in(leader)
+    page = client.get("/").content.decode()
+    assert "仅市局已审核通过的县区年度" in page and "改看全部上报数据（含未审核）" in page
+    assert '<div class="big">0 / 13</div>' in page
+    page = client.get("/?data=all").content.decode()
+    assert "全部上报数据，含未审核的县区年度" in page
+    assert f'<div class="big">{everything} / 13</div>' in page
+    # The choice is remembered, like the year; the bureau starts from everything reported.
+    assert "全部上报数据" in client.get("/counties/").content.decode()
+    assert (
+        f'<div class="big">{everything} / 13</div>'
+        in logged_in(bureau_user).get("/").content.decode()
+    )
+
+
+def test_an_approved_year_counts_for_leadership_once_approved(leader, bureau_user, demo):
+    jiaocheng = Area.objects.get(code="141122")
+    Submission.objects.create(area=jiaocheng, year=2024, state=Submission.State.APPROVED)
+    counts = visibility(leader).counts  # approved years only: 2023's trends do not count
+    assert counts(jiaocheng.pk, 2024) and not counts(jiaocheng.pk, 2023)
+    approved = compliance(year=2024, area_codes=["141122"], counts=counts).areas[0]
+    approved = approved.reaches_standard
+    page = logged_in(leader).get("/counties/?year=2024").content.decode()
+    row = page.split('data-code="141122"')[1].split("</tr>")[0]
+    expected = '"status-met">达到<' if approved else '"status-not_met">未达到<'
+    assert expected in row
+    other = page.split('data-code="141123"')[1].split("</tr>")[0]
+    assert "本年度尚未审核通过，不计入" in other
+
+
+def test_every_data_page_says_how_recent_its_data_is(leader, jiaocheng_officer, demo):
+    latest = IndicatorValue.objects.latest("updated_at").updated_at
+    shown = timezone.localtime(latest).strftime("%Y年%-m月%-d日 %H:%M")
+    for url in ["/", "/counties/", "/investment/", "/indicators/28/", "/counties/141122/"]:
+        page = logged_in(leader).get(f"{url}?data=all").content.decode()
+        assert f"数据截至：{shown}" in page, url
+    # An officer's date counts what the officer's figures count.
+    own = IndicatorValue.objects.filter(area__code__in=["141122", "141100"]).latest("updated_at")
+    page = logged_in(jiaocheng_officer).get("/").content.decode()
+    assert timezone.localtime(own.updated_at).strftime("%Y年%-m月%-d日 %H:%M") in page
