@@ -61,7 +61,7 @@ def test_the_county_comparison_matrix(leader_page):
     first = page.locator("#matrix tbody tr").first
     expect(first).to_contain_text("达到")
     screenshot(page, "23-comparison")
-    first.locator("td.area a").click()
+    first.locator("th.area a").click()
     expect(page.locator("#trend-table")).to_be_visible()
     chart(page, "chart-met-by-year", "各年达标指标数")
     screenshot(page, "24-county")
@@ -82,8 +82,8 @@ def test_an_indicator_page(leader_page):
     page.goto("/indicators/7/")
     chart(page, "chart-indicator-7-1", "7.1 优良天数比例")
     second = chart(page, "chart-indicator-7-2", "7.2 PM2.5浓度下降幅度")
-    ticks = second.locator(".xtick text").all_inner_texts()
-    assert ticks == sorted(ticks), ticks
+    ticks = second.locator(".xtick text").evaluate_all("els => els.map(e => e.textContent)")
+    assert ticks == sorted(ticks) and len(ticks) >= 2, ticks
 
 
 def test_the_investment_page(leader_page):
@@ -108,7 +108,8 @@ def test_the_data_quality_page_and_printing(page):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("link", name="数据核对").click()
-    expect(page.locator("#reconcile")).to_contain_text("binding_count")
+    expect(page.locator("#reconcile")).to_contain_text("其中约束性指标22项")
+    expect(page.locator("#prose")).to_contain_text("保障一般工业固体废物综合利用率≥80%")
     expect(page.locator("#unresolved")).to_contain_text("其他自然保护地等")
     screenshot(page, "28-quality")
     city_bar = page.locator("#city-bar")
@@ -123,3 +124,35 @@ def test_the_data_quality_page_and_printing(page):
     screenshot(page, "29-overview-print", full_page=True)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_the_matrix_on_a_phone_on_paper_and_from_the_keyboard(leader_page):
+    page = leader_page
+    page.goto("/counties/?year=2024")
+    # One Tab stop for the whole matrix; the arrow keys move between the cells.
+    cells = page.locator("#matrix tbody a[tabindex]")
+    expect(page.locator('#matrix tbody a[tabindex="0"]')).to_have_count(1)
+    cells.first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused.startswith("文水县 2 "), focused  # one row down, one column right
+    # Printed (A4 landscape, 277 mm ≈ 1047 px at 96 dpi): all 40 indicator columns on the page.
+    page.set_viewport_size({"width": 1047, "height": 740})
+    page.emulate_media(media="print")
+    headers = page.locator("#matrix th.ind")
+    expect(headers).to_have_count(40)
+    last = headers.nth(39).bounding_box()
+    assert last["x"] + last["width"] <= 1047, last
+    screenshot(page, "30-comparison-print", full_page=True)
+    # On a phone the header stays short, logout stays on screen, the county column stays put.
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 390, "height": 844})
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 200, header
+    logout = page.get_by_role("button", name="退出登录").bounding_box()
+    assert logout["x"] + logout["width"] <= 390
+    page.locator("#matrix").evaluate("t => t.parentElement.scrollLeft = 600")
+    county = page.locator("#matrix tbody th.area").first.bounding_box()
+    assert 0 <= county["x"] < 40, county
+    screenshot(page, "31-comparison-phone")

@@ -24,6 +24,7 @@ def reported(user):
     client.get("/?data=all")
     return client
 
+
 pytestmark = pytest.mark.django_db
 
 
@@ -109,6 +110,21 @@ def test_the_comparison_matrix_shows_every_county_and_indicator(leader, demo):
     row = re.search(r'<tr data-code="141181">(.*?)</tr>', page, re.S).group(1)
     assert row.count('class="s-met"') == xiaoyi.summary["met"]
     assert 'href="/submissions/141181/2024/values/28/"' in row
+
+
+def test_the_matrix_names_every_cell_and_header_for_a_screen_reader(leader, demo):
+    page = reported(leader).get("/counties/?year=2024").content.decode()
+    assert '<a class="skip-link" href="#main">跳到正文</a>' in page and '<main id="main">' in page
+    matrix = page.split('id="matrix"')[1].split("</table>")[0]
+    assert "<caption>2024年各县（市、区）40项指标达标情况" in matrix
+    assert matrix.count('<th scope="col"') == 45 and matrix.count('<th scope="row"') == 13
+    labels = re.findall(r'aria-label="([^"]*)"', matrix)
+    assert len(labels) == 13 * 40
+    assert "交城县 28 城镇污水处理率：" in " ".join(labels)
+    assert all(re.match(r"^\S+ \d+ .+：(达标|未达标|待核定|无数据)$", label) for label in labels)
+    # Full names in the headers: 20, 21 and 23 no longer all read 单位地区生….
+    for name in ("单位地区生产总值能耗", "单位地区生产总值用水量", "单位地区生产总值二氧化碳排放"):
+        assert name in matrix
 
 
 def test_the_comparison_sorts_by_result(leader, demo):
