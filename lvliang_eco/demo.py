@@ -79,7 +79,7 @@ def demo_exists() -> bool:
     )
 
 
-DEMO_DETAIL = "演示数据（load_demo 生成）"
+DEMO_DETAIL = "由 load_demo 命令生成"
 
 
 def _approved() -> set[tuple[int, int]]:

@@ -122,24 +122,17 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    years, year = _year(request, _visibility(request))
+    """The 40 indicators with the plan's 2022 values: no year to choose."""
     lines = indicator_lines(year=2022)
     sections = [{"domain": d, "indicators": lines.get(d.pk, [])} for d in domains()]
-    return render(
-        request,
-        "lvliang_eco/indicator_list.html",
-        {"sections": sections, "years": years, "year": year},
-    )
+    return render(request, "lvliang_eco/indicator_list.html", {"sections": sections})
 
 
 def investment(request: HttpRequest) -> HttpResponse:
-    vis = _visibility(request)
-    years, year = _year(request, vis)
+    vis = _visibility(request)  # investment has no year: the header offers none
     data = selectors.investment(vis)
     summary = data["summary"]
     context = {
-        "years": years,
-        "year": year,
         "vis": vis,
         **data,
         "chart_domains": charts.domain_investment(summary["domains"]),
@@ -157,13 +150,8 @@ def investment(request: HttpRequest) -> HttpResponse:
 def data_quality(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
         raise PermissionDenied("数据核对页仅供市局和领导小组查看")
-    vis = _visibility(request)
-    years, year = _year(request, vis)
-    return render(
-        request,
-        "lvliang_eco/quality.html",
-        {"years": years, "year": year, "vis": vis, **selectors.data_quality(vis)},
-    )
+    vis = _visibility(request)  # every year at once: the header offers no year
+    return render(request, "lvliang_eco/quality.html", {"vis": vis, **selectors.data_quality(vis)})
 
 
 def plan(request: HttpRequest) -> HttpResponse:
@@ -186,15 +174,12 @@ def plan(request: HttpRequest) -> HttpResponse:
         for domain in domains()
     ]
     top = [line for section in sections for line in section["indicators"]]
-    years, year = _year(request, _visibility(request))
     context = {
         "sections": sections,
         "summary": summary,
         "indicator_count": len(top),
         "binding_count": sum(1 for line in top if line.indicator.is_binding),
         "group_count": len(groups),
-        "years": years,
-        "year": year,
     }
     return render(request, "lvliang_eco/plan.html", context)
 

@@ -1,9 +1,11 @@
+import re
 from decimal import Decimal
 
 from django import template
 
 from lvliang_eco import formatting
 
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 register = template.Library()
 
 
@@ -59,3 +61,19 @@ def plain(value):
 @register.filter
 def sum_completed(rows: list[dict]) -> Decimal:
     return sum((row["completed"] for row in rows), Decimal("0"))
+
+
+@register.filter
+def reported(value, unit: str = "") -> str:
+    """An indicator value as reported, for a table cell: the value text with its unit where it
+    is a bare number (`73.83%`), and the choice apart (`73.83%；是`); a choice the text only
+    repeats is shown once (`是`, not `是是`). `value` is an IndicatorValue or None."""
+    if value is None:
+        return ""
+    text = (value.value_text or "").strip()
+    choice = {True: "是", False: "否"}.get(value.flag, value.state or "")
+    if text == choice:
+        text = ""
+    if text and unit and unit not in {"-", "—"} and NUMBER.fullmatch(text):
+        text += unit
+    return "；".join(part for part in (text, choice) if part)

@@ -10,8 +10,10 @@ from openpyxl import load_workbook
 
 from counties.models import Area
 from indicators.compliance import compliance
+from indicators.models import IndicatorValue
 from lvliang_eco.charts import indicator_values
 from lvliang_eco.demo import demo_load
+from lvliang_eco.templatetags.lvliang import reported as reported_value
 from submissions.models import Submission
 
 from ..conftest import logged_in
@@ -125,6 +127,36 @@ def test_the_matrix_names_every_cell_and_header_for_a_screen_reader(leader, demo
     # Full names in the headers: 20, 21 and 23 no longer all read 单位地区生….
     for name in ("单位地区生产总值能耗", "单位地区生产总值用水量", "单位地区生产总值二氧化碳排放"):
         assert name in matrix
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "state", "unit", "shown"),
+    [
+        ("73.83", True, "", "%", "73.83%；是"),  # was 73.83是
+        ("是", True, "", "%", "是"),  # was 是是
+        ("", None, "制定实施", "-", "制定实施"),
+        ("61.21（采用“国土三调”数据计算）", None, "", "%", "61.21（采用“国土三调”数据计算）"),
+        ("1.28", None, "", "吨标准煤/万元", "1.28吨标准煤/万元"),
+    ],
+)
+def test_a_value_cell_keeps_number_unit_and_choice_apart(text, flag, state, unit, shown):
+    value = IndicatorValue(value_text=text, flag=flag, state=state)
+    assert reported_value(value, unit) == shown
+
+
+def test_only_pages_with_years_offer_a_year(leader, demo):
+    client = reported(leader)
+    for url in ["/", "/counties/", "/counties/141122/", "/indicators/28/"]:
+        assert 'id="header-year"' in client.get(url).content.decode(), url
+    for url in ["/indicators/", "/investment/", "/quality/", "/plan/"]:
+        assert 'id="header-year"' not in client.get(url).content.decode(), url
+
+
+def test_the_terms_nobody_knew_are_explained_where_they_appear(leader, demo):
+    for url in ["/counties/", "/counties/141122/"]:
+        glossary = reported(leader).get(url).content.decode().split('id="glossary"')[1]
+        for term in ("待核定", "记录的判断", "均摊（估算）", "地区标准"):
+            assert f"<dt>{term}" in glossary, (url, term)
 
 
 def test_the_comparison_sorts_by_result(leader, demo):

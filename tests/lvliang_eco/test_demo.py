@@ -20,7 +20,7 @@ def test_it_fills_three_years_for_every_county_marked_as_demo():
     assert len(counties - {"141100"}) == 13
     assert set(demo.values_list("year", flat=True)) == {2022, 2023, 2024}
     assert not demo.filter(area__code="141100", year=2022).exists()  # the plan's own values
-    assert all(v.source_detail == "演示数据（load_demo 生成）" for v in demo[:50])
+    assert all(v.source_detail == "由 load_demo 命令生成" for v in demo[:50])
 
 
 def test_some_counties_reach_the_standard_and_some_do_not():
