@@ -84,6 +84,9 @@ def test_a_leader_reads_which_counties_reach_the_standard(page):
     page.goto("/login/")
     log_in(page, "leader")
     expect(page.get_by_role("status")).to_contain_text("演示数据")
+    # The leadership reads approved years only until it asks for everything reported.
+    expect(page.locator("#data-bar")).to_contain_text("仅市局已审核通过的县区年度")
+    page.get_by_role("link", name="改看全部上报数据（含未审核）").click()
     expect(page.get_by_role("heading", name="2024年概览")).to_be_visible()
     names = "、".join(compliance(year=2024).goals["reaching_standard"]["names"])
     expect(page.locator("#county-goal")).to_contain_text(names)
