@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django import template
@@ -59,3 +60,11 @@ def plain(value):
 @register.filter
 def sum_completed(rows: list[dict]) -> Decimal:
     return sum((row["completed"] for row in rows), Decimal("0"))
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (a lockout of 90 s reads as 2 minutes)."""
+    if value is None:
+        return 0
+    return -(-int(value.total_seconds()) // 60)
