@@ -13,19 +13,20 @@ STATIC_MANIFEST = "staticfiles.json"
 
 
 @register(Tags.staticfiles)
-def static_collected(app_configs=None, **kwargs) -> list[Error]:
+def static_collected(app_configs=None, **kwargs) -> list[Warning]:
     """With DEBUG off, pages name their CSS and scripts through the manifest that collectstatic
-    writes; without it every page, the login page included, fails."""
+    writes; without it every page, the login page included, fails. A warning here (migrate
+    comes before collectstatic in an installation); the WSGI application refuses to start."""
     if settings.DEBUG:
         return []
     manifest = settings.STATIC_ROOT / STATIC_MANIFEST
     if manifest.exists():
         return []
     return [
-        Error(
+        Warning(
             f"静态文件尚未收集：{manifest} 不存在，DEBUG 关闭时每个页面都会出错。",
             hint="请运行 python manage.py collectstatic --noinput（升级后也要重新运行）。",
-            id="lvliang_eco.E001",
+            id="lvliang_eco.W002",
         )
     ]
 

@@ -216,8 +216,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
-        # django-axes announces itself on every command; its lockouts are warnings.
-        "axes.apps": {"level": "WARNING"},
+        # django-axes writes four INFO lines per login; its failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
