@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import SERVER_NAME, screenshot
-from .test_county_submission import fill_template
+from .test_county_submission import upload_filled_template
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,13 +168,7 @@ def test_it_serves_the_production_configuration_to_chromium_over_plain_http(
         screenshot(page, "40-production-overview", full_page=True)
 
         page.goto("/submissions/141122/2025/")
-        with page.expect_download() as download:
-            page.get_by_role("link", name="下载2025年填报模板").click()
-        template = tmp_path / "template.xlsx"
-        download.value.save_as(template)
-        filled = fill_template(template, tmp_path)
-        page.get_by_label("上传填好的模板（.xlsx，不超过5 MB）").set_input_files(str(filled))
-        page.get_by_role("button", name="上传并预览").click()
+        filled = upload_filled_template(page, tmp_path)
         expect(page.locator("#upload-counts")).to_contain_text("将新增 6 项")
         page.get_by_role("button", name="确认保存").click()
         expect(page.get_by_role("status").filter(has_text="已保存")).to_contain_text("新增 6 项")
