@@ -17,3 +17,6 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms user-agent="%(a)s"'
 # Load the application before forking: a configuration error (static files not collected,
 # a malformed setting) stops the service at once with the reason, instead of in every worker.
 preload_app = True
+# No control socket: systemd signals the master (reload: HUP), and the service's user has no
+# writable home (ProtectHome=true).
+control_socket_disable = True

@@ -22,7 +22,7 @@ def run_django(code: str, **variables: str) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("HTTPS", "SECURE_", "SESSION_", "CSRF_", "DEBUG"))
+        if not k.startswith(("HTTPS", "SECURE_", "SESSION_", "CSRF_", "DEBUG", "DJANGO_"))
     }
     environment.update(DJANGO_SETTINGS_MODULE="lvliang_eco.settings", **variables)
     return subprocess.run(
