@@ -21,6 +21,8 @@ urlpatterns = [
     path("exports/table3.xlsx", views.export_table_3, name="export_table_3"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("submissions/", include("submissions.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

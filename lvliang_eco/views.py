@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse_lazy
 
 from counties.models import CITY_CODE, Area
 from counties.roles import Role, role_of
@@ -198,3 +202,21 @@ def export_table_1(request: HttpRequest) -> HttpResponse:
 
 def export_table_3(request: HttpRequest) -> HttpResponse:
     return exports.table_3()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password here; the password validators apply."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("overview")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static file."""
+    return redirect(static("favicon.ico"))

@@ -51,6 +51,7 @@ from .reporting import (
 from .selectors import catalogue as build_catalogue
 from .selectors import locked_message
 from .spreadsheet import FileRefused, Reading, check_file, read_workbook
+from .storage import QuotaExceeded, upload_quota_check
 
 Via = ValueChange.Via
 SOURCES = {
@@ -381,6 +382,10 @@ def upload_preview(
         status=Upload.Status.REJECTED,
     )
     if len(content) <= settings.SUBMISSION_MAX_UPLOAD_BYTES:
+        try:
+            upload_quota_check(user=user, size=len(content))
+        except QuotaExceeded as error:
+            raise SubmissionError(str(error)) from None
         upload.file.save(name[-100:] or "upload.xlsx", ContentFile(content), save=False)
     catalogue = build_catalogue(area, year)
     try:

@@ -9,8 +9,7 @@ import re
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -38,6 +37,9 @@ from .spreadsheet import build_template
 
 FIRST_YEAR = 2022
 YEAR = re.compile(r"\d{4}", re.ASCII)
+# A primary key the database can hold (bigint): longer digit strings are nobody's id, and
+# passing them on would overflow in the database driver (a 500 instead of "nothing chosen").
+DB_ID = re.compile(r"[1-9]\d{0,17}", re.ASCII)
 
 
 def _years() -> list[int]:
@@ -47,7 +49,7 @@ def _years() -> list[int]:
 def _area_year(code: str, year: int) -> tuple[Area, int]:
     area = get_object_or_404(Area, code=code)
     if area.is_city or year not in _years():
-        raise PermissionDenied("没有这一县区年度的填报")
+        raise Http404("没有这一县区年度的填报")
     return area, year
 
 
@@ -193,7 +195,7 @@ def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_for(request, pk)
     if not upload.file:
-        raise PermissionDenied("这次上传的文件超过大小上限，未保存原件")
+        raise Http404("这次上传的原件未保存（超过大小上限）或已按保留期限删除")
     return FileResponse(upload.file.open("rb"), as_attachment=True, filename=upload.original_name)
 
 
@@ -226,7 +228,7 @@ def submission_action(request: HttpRequest, code: str, year: int, action: str) -
 @require_POST
 def approve_many(request: HttpRequest) -> HttpResponse:
     require_review(request.user)
-    ids = [int(i) for i in request.POST.getlist("submission") if re.fullmatch(r"\d+", i, re.ASCII)]
+    ids = [int(i) for i in request.POST.getlist("submission") if DB_ID.fullmatch(i)]
     submissions = list(Submission.objects.filter(pk__in=ids).select_related("area"))
     if not submissions:
         messages.error(request, "请先勾选要审核通过的县（市、区）")

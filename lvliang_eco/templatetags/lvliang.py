@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django import template
@@ -77,3 +78,11 @@ def reported(value, unit: str = "") -> str:
     if text and unit and unit not in {"-", "—"} and NUMBER.fullmatch(text):
         text += unit
     return "；".join(part for part in (text, choice) if part)
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (a lockout of 90 s reads as 2 minutes)."""
+    if value is None:
+        return 0
+    return -(-int(value.total_seconds()) // 60)

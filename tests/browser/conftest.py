@@ -15,6 +15,7 @@ from lvliang_eco.seed import seed_load
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SERVER_NAME = "eco.lvliang.test"
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +30,13 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                # The production test reaches gunicorn by a name, as users on the intranet do.
+                f"--host-resolver-rules=MAP {SERVER_NAME} 127.0.0.1",
+            ],
         )
         yield browser
         browser.close()

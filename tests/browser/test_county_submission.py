@@ -41,6 +41,19 @@ def fill_template(path, tmp_path):
     return filled
 
 
+def upload_filled_template(page, tmp_path):
+    """On 交城县's 2025 page: download the template, fill it, upload it for a preview."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载2025年填报模板").click()
+    assert download.value.suggested_filename == "交城县2025年填报模板.xlsx"
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    filled = fill_template(template, tmp_path)
+    page.get_by_label("上传填好的模板（.xlsx，不超过5 MB）").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    return filled
+
+
 def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, tmp_path):
     user_create(
         username="jiaocheng",
@@ -57,15 +70,7 @@ def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, 
     page.get_by_role("link", name="查看与填报").click()
     expect(page.get_by_role("heading", name="交城县 2025年填报")).to_be_visible()
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="下载2025年填报模板").click()
-    assert download.value.suggested_filename == "交城县2025年填报模板.xlsx"
-    template = tmp_path / "template.xlsx"
-    download.value.save_as(template)
-    filled = fill_template(template, tmp_path)
-
-    page.get_by_label("上传填好的模板（.xlsx，不超过5 MB）").set_input_files(str(filled))
-    page.get_by_role("button", name="上传并预览").click()
+    filled = upload_filled_template(page, tmp_path)
     expect(page.locator("#upload-counts")).to_contain_text("将新增 6 项")
     expect(page.locator('#preview-table tr[data-code="28"]')).to_have_class("changed")
     expect(page.locator('#preview-table tr[data-code="28"]')).to_contain_text("96.5 ≥ 95")

@@ -44,13 +44,11 @@ def test_running_it_again_resets_and_does_not_duplicate(settings):
     assert CountyAssignment.objects.count() == 13
 
 
-def test_it_refuses_without_debug_unless_forced(settings):
+def test_it_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG 已关闭"):
         call_command("create_demo_users", stdout=StringIO())
     assert not User.objects.filter(username="bureau").exists()
-    call_command("create_demo_users", "--force", stdout=StringIO())
-    assert User.objects.filter(username="bureau").exists()
 
 
 def test_leadership_gets_view_permissions_only(settings):
@@ -60,33 +58,3 @@ def test_leadership_gets_view_permissions_only(settings):
     assert leader.has_perm("projects.view_investmentrow")
     assert not leader.has_perm("projects.change_investmentrow")
     assert not User.objects.get(username="fenyang").has_perm("projects.view_investmentrow")
-
-
-def test_staff_create_a_real_user_from_the_command_line():
-    out = StringIO()
-    call_command(
-        "create_user",
-        "zhang",
-        "--role",
-        "county",
-        "--area",
-        "141122",
-        "--name",
-        "张三",
-        "--password",
-        "a-long-pass-1",
-        stdout=out,
-    )
-    assert "已创建用户 zhang：县区分局（交城县）" in out.getvalue()
-    user = User.objects.get(username="zhang")
-    assert role_of(user) == Role.COUNTY and user.county_assignment.area.code == "141122"
-    with pytest.raises(CommandError, match="须用 --area 指定"):
-        call_command(
-            "create_user",
-            "li",
-            "--role",
-            "county",
-            "--password",
-            "a-long-pass-1",
-            stdout=StringIO(),
-        )

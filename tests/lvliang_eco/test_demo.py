@@ -13,6 +13,12 @@ from tests.lvliang_eco.test_load_seed import snapshot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def demo_environment(settings):
+    """The demo commands run only with DEBUG on (make run)."""
+    settings.DEBUG = True
+
+
 def test_it_fills_three_years_for_every_county_marked_as_demo():
     call_command("load_demo", stdout=StringIO())
     demo = IndicatorValue.objects.filter(source="demo")

@@ -428,7 +428,8 @@ def test_the_demo_data_is_the_same_whatever_the_hash_seed(tmp_path):
     assert digests[0] == digests[1] and len(digests[0]) == 64
 
 
-def test_loading_the_demo_twice_writes_nothing_the_second_time():
+def test_loading_the_demo_twice_writes_nothing_the_second_time(settings):
+    settings.DEBUG = True
     demo_load()
     changes = ValueChange.objects.count()
     report = demo_load()

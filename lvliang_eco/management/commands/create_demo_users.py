@@ -9,11 +9,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--password", default="lvliang-demo-2025", help="演示用户的共同密码")
-        parser.add_argument("--force", action="store_true", help="在 DEBUG 关闭时也创建")
 
-    def handle(self, *args, password: str, force: bool, **options) -> None:
-        if not settings.DEBUG and not force:
-            raise CommandError("DEBUG 已关闭：演示用户的密码是公开的，如确需创建请加 --force")
+    def handle(self, *args, password: str, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "DEBUG 已关闭：演示账号的密码是公开的，只能在演示环境中创建。"
+                "真实用户请用 python manage.py create_user 创建"
+            )
         users = demo_users_create(password=password)
         self.stdout.write(f"演示用户（密码均为 {password}）：")
         for user in users:

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from lvliang_eco.demo import demo_load
 
@@ -7,6 +8,10 @@ class Command(BaseCommand):
     help = "生成13个县（市、区）2022—2024年的演示数据（均标记为演示，可用 clear_demo 清除）"
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "DEBUG 已关闭：演示数据只用于演示环境（make run），不会写入正式数据库"
+            )
         report = demo_load()
         self.stdout.write(
             f"演示数据已就绪：本次新写入或更新指标值 {report.values} 条、"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('counties', '0002_goals_and_milestones'),
+        ('counties', '0003_demo_logins_group'),
     ]
 
     operations = [

@@ -1,0 +1,29 @@
+"""Authentication: Django's own, except that demo logins are refused whenever DEBUG is off."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+logger = logging.getLogger(__name__)
+
+
+class AccountBackend(ModelBackend):
+    """ModelBackend that refuses the demo logins (group 演示账号) outside a demo: their password
+    is published in the README and printed by `make run`."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and not settings.DEBUG and is_demo_login(user):
+            logger.warning("demo login refused with DEBUG off: user=%s", user.get_username())
+            return None
+        return user
+
+
+def is_demo_login(user) -> bool:
+    """Whether the user is one of the demo logins that create_demo_users makes."""
+    from .services import DEMO_GROUP
+
+    return user.groups.filter(name=DEMO_GROUP).exists()

@@ -1,0 +1,146 @@
+"""What an operator sees: logs once and refusals as one line, the favicon, bad ids as 404, the
+Content Security Policy with no inline script on any page."""
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+from lvliang_eco.demo import demo_load
+from lvliang_eco.logs import OneLineRefusals
+
+from ..conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+BIG = "9" * 30
+
+
+def test_it_logs_each_record_once():
+    probe = (
+        "import logging, django; django.setup(); "
+        "logging.getLogger('django.request').warning('probe-one'); "
+        "logging.getLogger('django.server').info('probe-two'); "
+        "logging.getLogger('lvliang_eco').warning('probe-three')"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lvliang_eco.settings", "DEBUG": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    for probe_name in ("probe-one", "probe-two", "probe-three"):
+        assert run.stderr.count(probe_name) == 1, run.stderr
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d [\d:,]+ WARNING django.request probe-one$", run.stderr, re.M
+    )
+
+
+def format_refusals(caplog) -> list[str]:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    lines = []
+    for record in caplog.records:
+        if record.name == "django.request" and OneLineRefusals().filter(record):
+            lines.append(handler.format(record))
+    return lines
+
+
+def test_it_logs_a_refused_page_as_one_line_with_reason_and_user(
+    caplog, jiaocheng_officer, xingxian_officer
+):
+    client = logged_in(xingxian_officer)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/submissions/141122/2025/").status_code == 403
+        assert client.get("/indicators/nope/").status_code == 404
+    lines = format_refusals(caplog)
+    assert len(lines) == 2
+    forbidden, missing = lines
+    assert "\n" not in forbidden and "Traceback" not in forbidden
+    assert forbidden.startswith("WARNING django.request Forbidden (Permission denied): ")
+    assert "/submissions/141122/2025/ status=403" in forbidden
+    assert f"user={xingxian_officer.username}" in forbidden and "reason='" in forbidden
+    assert missing.startswith("WARNING django.request Not Found: /indicators/nope/ status=404")
+
+
+def test_it_keeps_the_traceback_of_a_server_error():
+    record = logging.LogRecord("django.request", logging.ERROR, "", 0, "boom", (), None)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    record.status_code = 500
+    assert OneLineRefusals().filter(record) and record.exc_info is not None
+
+
+def test_it_serves_the_favicon_to_anyone_and_links_it_from_every_page(leader):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.ico"
+    assert (ROOT / "static" / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    page = logged_in(leader).get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    assert finders.find("favicon.ico") == str(ROOT / "static" / "favicon.ico")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/submissions/uploads/{BIG}/",
+        f"/submissions/uploads/{BIG}/file/",
+        f"/submissions/141122/{BIG}/",
+        "/submissions/141100/2024/",
+        "/submissions/141122/1999/",
+        f"/submissions/141122/2024/values/{BIG * 10}/",
+        "/counties/" + "1" * 300 + "/",
+        "/indicators/" + "x" * 500 + "/",
+    ],
+)
+def test_it_answers_404_for_bad_ids(bureau_user, url):
+    assert logged_in(bureau_user).get(url).status_code == 404
+
+
+def test_it_answers_an_overlong_posted_id_as_nothing_chosen(bureau_user):
+    client = logged_in(bureau_user)
+    response = client.post("/submissions/approve/", {"submission": [BIG, "-1", "0"]}, follow=True)
+    assert response.status_code == 200
+    assert "请先勾选要审核通过的县（市、区）" in response.content.decode()
+    response = client.post(f"/submissions/uploads/{BIG}/confirm/")
+    assert response.status_code == 404
+
+
+def test_it_sends_a_content_security_policy_without_inline_scripts(leader):
+    demo_load()
+    client = logged_in(leader)
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    for url in ("/", "/counties/", "/counties/141122/", "/indicators/28/", "/investment/"):
+        page = client.get(url).content.decode()
+        for tag in re.findall(r"<script[^>]*>", page):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert not re.search(r"\son[a-z]+=", page), url
+    assert "js-chart-figure" in client.get("/indicators/28/").content.decode()
+
+
+def test_it_escapes_chart_data_so_no_text_can_close_its_block():
+    import plotly.graph_objects as go
+
+    from lvliang_eco.charts import _html
+
+    fragment = _html(go.Figure(go.Bar(x=["</script><b>&"], y=[1])), "chart-x")
+    data = fragment.split('data-target="chart-x">')[1]
+    assert data.count("</script>") == 1 and "<b>" not in data and "&" not in data
+
+
+def test_it_serves_the_login_page_with_scripts_from_static_only_and_an_idle_timeout():
+    page = Client().get("/login/").content.decode()
+    assert all('src="/static/' in tag for tag in re.findall(r"<script[^>]*>", page))
+    assert (
+        django_settings.SESSION_COOKIE_AGE == 120 * 60
+        and django_settings.SESSION_SAVE_EVERY_REQUEST
+    )
