@@ -10,6 +10,7 @@ from django.core.management import call_command
 from counties.models import Area
 from indicators.compliance import compliance
 from indicators.models import GroupStandard, Indicator, StandardChange, StandardOverride
+from lvliang_eco.demo import demo_load
 from submissions.reporting import ValueReport
 from submissions.selectors import catalogue
 from submissions.services import report_save
@@ -168,7 +169,7 @@ def test_every_route_that_changes_a_standard_leaves_a_record(bureau_user):
     before = StandardChange.objects.count()
     call_command("load_seed", stdout=io.StringIO())
     assert StandardChange.objects.count() == before  # reloading the same plan changes nothing
-    call_command("load_demo", stdout=io.StringIO())
+    demo_load()
     demo = StandardChange.objects.filter(via="demo", kind="override")
     assert demo.exists() and all(c.by is None for c in demo)
     page = client.get("/admin/indicators/standardchange/").content.decode()
