@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from counties.geography import centre, county_shapes
 from indicators.statuses import Status
 
 from .formatting import yi
@@ -44,17 +45,56 @@ def _layout(figure: go.Figure, *, title: str, x: str = "", y: str = "", height: 
     )
 
 
-def _html(figure: go.Figure, element_id: str) -> SafeString:
+Table = list[list]  # a header row, then one row per category: what a chart shows, as text
+
+
+def _html(figure: go.Figure, element_id: str, table: Table | None = None) -> SafeString:
     """The chart's box and its figure as JSON data, drawn by static/js/charts.js: plotly's own
     to_html would put an inline script in the page, which the Content Security Policy refuses.
-    A JSON data block is not a script; <, > and & are escaped so no text can close it."""
+    A JSON data block is not a script; <, > and & are escaped so no text can close it. Under
+    every chart, its data as a table (`table`, else read from the traces) for screen readers,
+    printing and copying into a report."""
     data = figure.to_json()  # non-ASCII is escaped as \uXXXX
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(
         f'<figure class="chart" id="{element_id}-figure">'
         f'<div id="{element_id}" class="plotly-graph-div"></div>'
         f'<script type="application/json" class="js-chart-figure" data-target="{element_id}">'
-        f"{data}</script></figure>"
+        f"{data}</script>{_data_table(table or _trace_table(figure), element_id)}</figure>"
+    )
+
+
+def _number(value) -> str:
+    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,}"
+    return str(value)
+
+
+def _trace_table(figure: go.Figure) -> Table:
+    """Categories down, one column per trace (bars and lines: x is the category)."""
+    traces = [t for t in figure.data if getattr(t, "x", None) is not None and t.y is not None]
+    if not traces:
+        return []
+    categories: list = []
+    for trace in traces:
+        categories += [x for x in trace.x if x not in categories]
+    header = [figure.layout.xaxis.title.text or "类别", *(t.name or "数值" for t in traces)]
+    values = [dict(zip(t.x, t.y, strict=False)) for t in traces]
+    return [header, *([c, *(v.get(c, "") for v in values)] for c in categories)]
+
+
+def _data_table(table: Table, element_id: str) -> str:
+    if not table:
+        return ""
+    head = "".join(format_html('<th scope="col">{}</th>', h) for h in table[0])
+    rows = "".join(
+        "<tr>" + "".join(format_html("<td>{}</td>", _number(v)) for v in row) + "</tr>"
+        for row in table[1:]
+    )
+    return (
+        f'<details class="chart-data" id="{element_id}-data"><summary>查看数据表</summary>'
+        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        "</details>"
     )
 
 
@@ -287,3 +327,52 @@ def met_by_year(points: list[dict]) -> SafeString:
     figure.update_yaxes(range=[0, 41])
     figure.update_xaxes(type="category")
     return _html(figure, "chart-met-by-year")
+
+
+def county_map(
+    areas: list[dict], *, title: str, element_id: str, legend: list[tuple[str, str]]
+) -> SafeString:
+    """The 13 counties drawn from their boundaries (counties/geography.py; no tiles), each
+    filled with its category's colour and linked to its page (a click opens it).
+    areas: [{"code", "name", "category", "colour", "detail", "url"}]; legend: [(category,
+    colour)] in order. The table under the map lists the same."""
+    shapes = county_shapes()
+    figure = go.Figure()
+    shown: set[str] = set()
+    for category, colour in legend:
+        # One legend entry per category, even when no county falls in it.
+        figure.add_scatter(
+            x=[None], y=[None], mode="markers", name=category, legendgroup=category,
+            marker={"color": colour, "size": 12, "symbol": "square"}, hoverinfo="skip",
+        )  # fmt: skip
+        shown.add(category)
+    for area in areas:
+        for ring in shapes.get(area["code"], []):
+            figure.add_scatter(
+                x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself",
+                fillcolor=area["colour"], line={"color": "#ffffff", "width": 1.2},
+                name=area["name"], legendgroup=area["category"], showlegend=False,
+                hoveron="fills", text=f"{area['name']}：{area['detail']}",
+                hoverinfo="text", customdata=[area["url"]] * len(ring),
+            )  # fmt: skip
+    drawn = [a for a in areas if a["code"] in shapes]  # an area without a boundary: table only
+    figure.add_scatter(
+        x=[centre(a["code"])[0] for a in drawn], y=[centre(a["code"])[1] for a in drawn],
+        mode="text", text=[a["name"] for a in drawn], textfont={"size": 11, "color": "#000"},
+        hoverinfo="skip", showlegend=False,
+    )  # fmt: skip
+    _layout(figure, title=title, height=520)
+    figure.update_xaxes(visible=False, showgrid=False)
+    # Degrees of longitude are shorter than of latitude at 37.5° N: keep the shapes true.
+    figure.update_yaxes(
+        visible=False, showgrid=False, scaleanchor="x", scaleratio=1.26, rangemode="normal"
+    )
+    figure.update_layout(
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 60},
+        plot_bgcolor="white",
+    )
+    table = [["县（市、区）", "类别", "说明"]] + [
+        [a["name"], a["category"], a["detail"]] for a in areas
+    ]
+    return _html(figure, element_id, table)

@@ -16,7 +16,7 @@ from indicators.compliance import AreaResult, compliance, compliance_years, year
 from indicators.models import Indicator, IndicatorValue
 from indicators.rules import threshold_target
 from indicators.standards import Standards
-from indicators.statuses import Status
+from indicators.statuses import ProgressStatus, Status
 from projects.models import InvestmentRow, ProjectGroup, ProjectProgress
 from projects.selectors import (
     amount_blocks,
@@ -122,8 +122,88 @@ def overview(year: int | None, vis: Visibility) -> dict:
         ],
         standard_goals=[t for t in goals["targets"] if t["kind"] == "standard_reached"],
         named_goals=[t for t in goals["targets"] if t["kind"] == "creation_completed"],
+        openable={c.area.code for c in counties if vis.values(c.area)},
+        status_map=status_map(counties, year, vis),
+        investment_map=investment_map(summary["counties"], vis),
+        progress_summary=progress_summary(year, vis),
     )
     return data
+
+
+# The status map's categories, best first (Okabe–Ito; black labels read on each, ≥ 6:1).
+REACHES = ("达到建设标准", "#009E73")
+BINDING_ONLY = ("约束性全部达标，参考性不足", "#56B4E9")
+MISSES = ("约束性指标未全部达标", "#E69F00")
+UNSEEN = ("未公开或尚未审核通过", "#DDDDDD")
+STATUS_LEGEND = [REACHES, BINDING_ONLY, MISSES, UNSEEN]
+INVESTMENT_COLOURS = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#4292C6"]
+
+
+def _county_url(area: Area, vis: Visibility) -> str:
+    return f"/counties/{area.code}/" if vis.values(area) else ""
+
+
+def status_map(counties: list[AreaResult], year: int, vis: Visibility) -> list[dict]:
+    """Each county's category for the status map: reaches the construction standard; binding
+    indicators all met but too few reference ones; binding missed; or not visible (another
+    county's unapproved year). [{"code", "name", "category", "colour", "detail", "url"}]."""
+    areas = []
+    for result in counties:
+        s = result.summary
+        if not vis.statuses(result.area, year):
+            (category, colour), detail = UNSEEN, "本年度结果未公开或尚未审核通过"
+        else:
+            binding = s["binding_met"] == s["binding_total"]
+            category, colour = (
+                REACHES if result.reaches_standard else BINDING_ONLY if binding else MISSES
+            )
+            detail = (
+                f"达标{s['met']}/40，约束性{s['binding_met']}/{s['binding_total']}，"
+                f"参考性{s['reference_met']}/{s['reference_total']}"
+            )
+        areas.append(
+            {"code": result.area.code, "name": result.area.name, "category": category,
+             "colour": colour, "detail": detail, "url": _county_url(result.area, vis)}
+        )  # fmt: skip
+    return areas
+
+
+def investment_map(counties: list[dict], vis: Visibility) -> tuple[list[dict], list[tuple]]:
+    """Each county's planned investment (alone + its even share of shared rows, an estimate)
+    in four classes of about equal size, in 亿元. Returns (areas as status_map's, legend)."""
+    by_code = {a.code: a for a in Area.objects.counties()}
+    totals = sorted(
+        ((c["sole"] + c["shared_estimate"]) / 10000, c["code"], c["name"]) for c in counties
+    )
+    classes = len(INVESTMENT_COLOURS)
+    bounds = [round(i * len(totals) / classes) for i in range(classes + 1)]  # 13: 3,4,3,3
+    areas, legend = [], []
+    for index, colour in enumerate(INVESTMENT_COLOURS):
+        group = totals[bounds[index] : bounds[index + 1]]
+        if not group:
+            continue
+        label = f"{group[0][0]:,.1f}–{group[-1][0]:,.1f} 亿元"
+        legend.append((label, colour))
+        for total, code, name in group:
+            areas.append(
+                {"code": code, "name": name, "category": label, "colour": colour,
+                 "detail": f"计划投资约{total:,.2f}亿元（单独实施+共同实施均摊，估算）",
+                 "url": _county_url(by_code[code], vis)}
+            )  # fmt: skip
+    return areas, legend
+
+
+def progress_summary(year: int, vis: Visibility) -> list[dict]:
+    """The city's indicators by progress toward the 2025 and 2030 targets (assessment.progress:
+    按期可达, 需加快进度, 进展有限, 退步 …), each with the indicators in it.
+    [{"status": ProgressStatus, "by_target": {2025: [IndicatorResult], 2030: [...]}}]."""
+    city = compliance(year=year, area_codes=[CITY_CODE], counts=vis.counts).areas
+    found: dict = {status: {2025: [], 2030: []} for status in ProgressStatus}
+    for top in city[0].indicators if city else []:
+        for item in top.subs or [top]:
+            for target_year, measured in item.progress.items():
+                found[ProgressStatus(measured.status)][target_year].append(item)
+    return [{"status": status, "by_target": found[status]} for status in ProgressStatus]
 
 
 def comparison(year: int, vis: Visibility, sort: str) -> dict:

@@ -55,6 +55,19 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["chart_standard"] = charts.counties_reaching_standard(
             data["timeline"], data["standard_goals"], total
         )
+        context["map_status"] = charts.county_map(
+            data["status_map"],
+            title=f"{year}年各县（市、区）建设标准达标情况（点击县区查看）",
+            element_id="chart-map-status",
+            legend=selectors.STATUS_LEGEND,
+        )
+        areas, legend = data["investment_map"]
+        context["map_investment"] = charts.county_map(
+            areas,
+            title="各县（市、区）规划计划投资（亿元，含共同实施均摊估算）",
+            element_id="chart-map-investment",
+            legend=legend,
+        )
     context["chart_domains"] = charts.domain_investment(data["summary"]["domains"])
     return render(request, "lvliang_eco/overview.html", context)
 

@@ -156,3 +156,26 @@ def test_the_matrix_on_a_phone_on_paper_and_from_the_keyboard(leader_page):
     county = page.locator("#matrix tbody th.area").first.bounding_box()
     assert 0 <= county["x"] < 40, county
     screenshot(page, "31-comparison-phone")
+
+
+def test_the_map_opens_a_county_and_the_county_table_sorts(leader_page):
+    page = leader_page
+    page.goto("/?year=2024")
+    figure = chart(page, "chart-map-status", "建设标准达标情况")
+    expect(page.locator("#chart-map-investment .main-svg").first).to_be_visible()
+    figure.scroll_into_view_if_needed()
+    screenshot(page, "32-overview-maps")
+    # Sort the county table by indicators met, highest first (two clicks).
+    header = page.locator("#county-table thead th", has_text="达标").first
+    header.click()
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    met = page.locator("#county-table tbody tr td:nth-child(2)").all_text_contents()
+    assert [int(m) for m in met] == sorted((int(m) for m in met), reverse=True)
+    # 兴县's label sits inside its shape: a click there opens its page.
+    label = figure.locator(".textpoint text", has_text="兴县")
+    label.scroll_into_view_if_needed()
+    box = label.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] + 8
+    page.mouse.click(x, y)
+    expect(page).to_have_url("/counties/141123/")

@@ -82,6 +82,75 @@ def test_the_overview_answers_at_a_glance(leader, demo):
     assert 'id="chart-counties-standard"' in page and 'id="chart-domain-investment"' in page
 
 
+def test_the_overview_maps_each_county_by_status_and_by_investment(leader, jiaocheng_officer, demo):
+    page = reported(leader).get("/?year=2024").content.decode()
+    data = compliance(year=2024)
+    status = page.split('id="chart-map-status-data"')[1].split("</details>")[0]
+    for area in data.areas:
+        if area.area.is_city:
+            continue
+        s = area.summary
+        expected = (
+            "达到建设标准" if area.reaches_standard
+            else "约束性全部达标，参考性不足" if s["binding_met"] == s["binding_total"]
+            else "约束性指标未全部达标"
+        )  # fmt: skip
+        assert f"<td>{area.area.name}</td><td>{expected}</td>" in status, area.area.name
+    assert 'data-target="chart-map-status"' in page and 'data-target="chart-map-investment"' in page
+    assert js("/counties/141122/") in page  # a click opens the county's page
+    money = page.split('id="chart-map-investment-data"')[1].split("</details>")[0]
+    assert money.count("<tr>") == 1 + 13 and "计划投资约" in money
+    # An officer's map: other counties' unapproved years are not shown, nor linked.
+    officer = logged_in(jiaocheng_officer).get("/?year=2024").content.decode()
+    seen = officer.split('id="chart-map-status-data"')[1].split("</details>")[0]
+    assert "<td>兴县</td><td>未公开或尚未审核通过</td>" in seen
+    assert js("/counties/141123/") not in officer and js("/counties/141122/") in officer
+
+
+def test_the_overview_sums_up_progress_toward_the_targets_with_links(leader, demo):
+    page = reported(leader).get("/?year=2024").content.decode()
+    table = page.split('id="progress-table"')[1].split("</table>")[0]
+    city = compliance(year=2024, area_codes=["141100"]).areas[0]
+    leaves = [item for top in city.indicators for item in (top.subs or [top])]
+    for target_year, column in ((2025, 1), (2030, 2)):
+        counted = 0
+        for row in re.findall(r"<tr data-status.*?</tr>", table, re.S):
+            cell = re.findall(r"<td>(.*?)</td>", row, re.S)[column - 1]
+            counted += int(re.search(r"<strong>(\d+)</strong>", cell).group(1))
+        assert counted == sum(1 for item in leaves if target_year in item.progress)
+    deteriorating = [
+        i for i in leaves if i.progress.get(2030) and i.progress[2030].status == "deterioration"
+    ]
+    row = table.split('data-status="deterioration"')[1].split("</tr>")[0]
+    for item in deteriorating:
+        assert f'href="/indicators/{item.indicator.code}/"' in row
+
+
+def test_every_chart_has_its_data_as_a_table(leader, demo):
+    page = reported(leader).get("/investment/").content.decode()
+    charts = re.findall(r'<figure class="chart" id="([\w-]+)-figure">', page)
+    assert len(charts) >= 6
+    for chart in charts:
+        assert (
+            f'<details class="chart-data" id="{chart}-data"><summary>查看数据表</summary>' in page
+        )
+    domains = page.split('id="chart-domain-investment-data"')[1].split("</details>")[0]
+    assert "<td>生态经济</td>" in domains
+
+
+def test_the_overview_county_table_links_what_the_viewer_may_open(leader, jiaocheng_officer, demo):
+    page = reported(leader).get("/?year=2024").content.decode()
+    table = page.split('id="county-table"')[1].split("</table>")[0]
+    assert table.count('href="/counties/14') == 13 and 'class="data sortable"' in page
+    Submission.objects.create(
+        area=Area.objects.get(code="141123"), year=2024, state=Submission.State.APPROVED
+    )
+    officer = logged_in(jiaocheng_officer).get("/?year=2024").content.decode()
+    table = officer.split('id="county-table"')[1].split("</table>")[0]
+    assert '<a href="/counties/141122/">交城县</a>' in table
+    assert "<td>兴县</td>" in table and 'href="/counties/141123/"' not in table
+
+
 def test_the_overview_lists_unmet_indicators_with_their_projects_and_money(leader):
     # The plan's own 2022 values: 13 危险废物利用处置率 (binding) is not met.
     page = reported(leader).get("/?year=2022").content.decode()
