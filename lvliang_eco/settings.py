@@ -16,6 +16,7 @@ from import_export.formats import base_formats
 
 from lvliang_eco import formats as export_formats
 from lvliang_eco.env import env_bool, env_float, env_int, env_list, env_origins, env_str
+from lvliang_eco.static_headers import cache_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,8 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lvliang_eco.middleware.ChineseNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page is behind login unless its view opts out (the login page does).
@@ -148,7 +149,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
+# The product speaks Chinese whatever the browser asks for (no LocaleMiddleware): an
+# English-locale browser gets the same Chinese admin as everyone else.
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -169,6 +173,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# plotly.js is cached for a year under `make run` too (its URL carries its version).
+WHITENOISE_ADD_HEADERS_FUNCTION = cache_headers
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Content Security Policy (django-csp): scripts only from our own static files, no inline

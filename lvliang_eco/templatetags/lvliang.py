@@ -2,7 +2,9 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+import plotly
 from django import template
+from django.templatetags.static import static
 
 from lvliang_eco import formatting
 
@@ -86,3 +88,10 @@ def minutes(value: timedelta | None) -> int:
     if value is None:
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.simple_tag
+def plotly_js() -> str:
+    """The URL of plotly.js with plotly's version, so that browsers may cache it for a year
+    (static_headers.py) and fetch it anew after an upgrade."""
+    return f"{static('vendor/plotly.min.js')}?v={plotly.__version__}"

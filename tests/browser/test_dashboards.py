@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from counties.models import Area
 from counties.roles import Role
 from counties.services import user_create
 from indicators.compliance import compliance
@@ -179,3 +180,63 @@ def test_the_map_opens_a_county_and_the_county_table_sorts(leader_page):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] + 8
     page.mouse.click(x, y)
     expect(page).to_have_url("/counties/141123/")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [("/?year=2024", "33-print-overview"), ("/counties/141122/?year=2024", "34-print-county"),
+     ("/investment/", "35-print-investment")],
+)  # fmt: skip
+def test_printed_pages_clip_no_chart(leader_page, url, name):
+    """A4 portrait (190 mm of text ≈ 718 px): every chart is redrawn to the paper's width."""
+    page = leader_page
+    page.goto(url)
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    page.set_viewport_size({"width": 718, "height": 1000})
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)  # plotly redraws on the media change
+    for chart in page.locator("figure.chart").all():
+        box = chart.bounding_box()
+        svg = chart.locator(".main-svg").first.bounding_box()
+        assert box["x"] + box["width"] <= 718 + 1, (url, box)
+        assert svg["x"] + svg["width"] <= box["x"] + box["width"] + 1, (url, svg, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 718 + 1, url  # no table runs off
+    screenshot(page, name, full_page=True)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+ROLE_PAGES = {
+    "bureau": ["/?year=2024", "/counties/?year=2024", "/counties/141122/", "/indicators/28/",
+               "/investment/", "/quality/", "/submissions/"],
+    "leader": ["/?year=2024", "/counties/?year=2024", "/counties/141123/", "/investment/"],
+    "jiaocheng": ["/?year=2024", "/counties/?year=2024", "/counties/141122/", "/submissions/",
+                  "/submissions/141122/2024/"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("role", ["bureau", "leader", "jiaocheng"])
+def test_every_role_reads_its_pages_on_a_desktop_and_a_phone(page, role, width):
+    """Nothing runs off the side of the screen (wide tables scroll inside their box), the
+    header stays short and logging out is always within reach."""
+    demo_load()
+    roles = {"bureau": Role.BUREAU, "leader": Role.LEADERSHIP, "jiaocheng": Role.COUNTY}
+    user_create(
+        username=role, password=PASSWORD, role=roles[role],
+        area=Area.objects.get(code="141122") if role == "jiaocheng" else None,
+    )  # fmt: skip
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 768})
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(role)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    for url in ROLE_PAGES[role]:
+        page.goto(url)
+        expect(page.locator("main h1").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (role, url)
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] < (200 if width == 390 else 120), (role, url, header)
+        logout = page.get_by_role("button", name="退出登录").bounding_box()
+        assert logout["x"] + logout["width"] <= width, (role, url)
+    screenshot(page, f"36-{role}-{width}")

@@ -4,6 +4,7 @@ import io
 import json
 import re
 
+import plotly
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
@@ -76,7 +77,7 @@ def test_the_overview_answers_at_a_glance(leader, demo):
     assert "2025年目标 ≥4个（30%）" in page and "2030年目标 ≥11个（80%）" in page
     assert "2025年目标 ≥2个（10%）" in page and "2030年目标 ≥8个（60%）" in page
     assert "1,632.90 亿元" in page and "202.55 亿元（12.4%）" in page
-    assert '<script src="/static/vendor/plotly.min.js"' in page
+    assert f'<script src="/static/vendor/plotly.min.js?v={plotly.__version__}"' in page
     sources = re.findall(r'<script src="([^"]+)"', page)
     assert sources and all(src.startswith("/static/") for src in sources)  # no CDN
     assert 'id="chart-counties-standard"' in page and 'id="chart-domain-investment"' in page

@@ -133,8 +133,10 @@ def test_it_escapes_chart_data_so_no_text_can_close_its_block():
     from lvliang_eco.charts import _html
 
     fragment = _html(go.Figure(go.Bar(x=["</script><b>&"], y=[1])), "chart-x")
-    data = fragment.split('data-target="chart-x">')[1]
-    assert data.count("</script>") == 1 and "<b>" not in data and "&" not in data
+    data, table = fragment.split('data-target="chart-x">')[1].split("</script>", 1)
+    assert "<b>" not in data and "&" not in data and "</" not in data
+    # The data table under the chart shows the same text, escaped as HTML.
+    assert "<td>&lt;/script&gt;&lt;b&gt;&amp;</td>" in table and "<b>" not in table
 
 
 def test_it_serves_the_login_page_with_scripts_from_static_only_and_an_idle_timeout():
@@ -144,3 +146,38 @@ def test_it_serves_the_login_page_with_scripts_from_static_only_and_an_idle_time
         django_settings.SESSION_COOKIE_AGE == 120 * 60
         and django_settings.SESSION_SAVE_EVERY_REQUEST
     )
+
+
+def test_it_answers_a_missing_page_in_chinese_even_with_debug_on(bureau_user, settings):
+    settings.DEBUG = True  # `make run`
+    response = logged_in(bureau_user).get("/no-such-page/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in page and "Using the URLconf" not in page
+    response = logged_in(bureau_user).get("/counties/999999/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_a_server_error_page_is_chinese(bureau_user, settings):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "系统出错" in page and "没有保存" in page
+
+
+def test_the_admin_speaks_chinese_to_an_english_browser(bureau_user):
+    page = logged_in(bureau_user).get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    text = page.content.decode()
+    assert "站点管理" in text or "管理后台" in text
+    assert "Site administration" not in text and "Log out" not in text
+
+
+def test_plotly_is_cached_for_a_year_under_its_versioned_url():
+    from lvliang_eco.static_headers import YEAR, cache_headers
+
+    headers: dict = {}
+    cache_headers(headers, "/x/plotly.min.js", "/static/vendor/plotly.min.js")
+    assert headers["Cache-Control"] == f"public, max-age={YEAR}, immutable"
+    other: dict = {}
+    cache_headers(other, "/x/app.css", "/static/css/app.css")
+    assert other == {}
