@@ -200,7 +200,8 @@ def test_printed_pages_clip_no_chart(leader_page, url, name):
         svg = chart.locator(".main-svg").first.bounding_box()
         assert box["x"] + box["width"] <= 718 + 1, (url, box)
         assert svg["x"] + svg["width"] <= box["x"] + box["width"] + 1, (url, svg, box)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 718 + 1, url  # no table runs off
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 718 + 1, url  # no table runs off the paper
     screenshot(page, name, full_page=True)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
