@@ -131,6 +131,7 @@ class ValueChange(models.Model):
         """The route a change came through (every route goes through services.report_save)."""
 
         UPLOAD = "upload", "上传表格"
+        FORM = "form", "网页填报"
         ADMIN = "admin", "后台修改"
         ADMIN_IMPORT = "import", "后台导入"
         COMMAND = "command", "命令行导入"

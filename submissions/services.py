@@ -57,6 +57,7 @@ Via = ValueChange.Via
 SOURCES = {
     Via.UPLOAD: IndicatorValue.Source.UPLOAD,
     Via.COMMAND: IndicatorValue.Source.UPLOAD,
+    Via.FORM: IndicatorValue.Source.UPLOAD,  # a county's report, stored as an upload's is
     Via.ADMIN: IndicatorValue.Source.MANUAL,
     Via.ADMIN_IMPORT: IndicatorValue.Source.MANUAL,
     Via.DEMO: IndicatorValue.Source.DEMO,
@@ -65,7 +66,7 @@ SOURCES = {
 # Routes that are not a person's report: they never move a returned year back to 填报中.
 SYSTEM_ROUTES = {Via.DEMO, Via.SEED}
 # Routes of the county's own report: closed while the bureau reviews it.
-REPORT_ROUTES = {Via.UPLOAD, Via.COMMAND}
+REPORT_ROUTES = {Via.UPLOAD, Via.FORM, Via.COMMAND}
 
 
 class SubmissionError(Exception):

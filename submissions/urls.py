@@ -12,6 +12,7 @@ urlpatterns = [
     path("uploads/<int:pk>/file/", views.upload_file, name="upload_file"),
     path("<str:code>/<int:year>/", views.submission_detail, name="detail"),
     path("<str:code>/<int:year>/template/", views.template_download, name="template"),
+    path("<str:code>/<int:year>/form/", views.entry_form, name="form"),
     path("<str:code>/<int:year>/upload/", views.upload_create, name="upload_create"),
     path("<str:code>/<int:year>/history/", views.history_export, name="history_export"),
     path("<str:code>/<int:year>/values/<str:indicator>/", views.value_history, name="value"),

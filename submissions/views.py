@@ -20,9 +20,10 @@ from indicators.compliance import compliance
 from indicators.models import Indicator, IndicatorValue
 from lvliang_eco.formats import safe_cell
 
-from . import services, workflow
+from . import entry, services, workflow
+from .catalogue import PROGRESS_STATUSES
 from .forms import CommentForm, UploadForm
-from .models import Submission, Upload
+from .models import Submission, Upload, ValueChange
 from .permissions import (
     can_review,
     can_take,
@@ -326,3 +327,60 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text)
+
+
+def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Report a county-year in the browser: the template's rows, saved through the one write
+    path (route 网页填报), as often as the county likes until it submits; errors beside the
+    cells, nothing saved while there is one."""
+    area, year = _area_year(code, year)
+    require_upload(request.user, area)
+    book = catalogue(area, year)
+    rows = entry.form_rows(book)
+    if request.method == "POST":
+        posted = entry.read_post(book, request.POST)
+        rows = posted.rows
+        try:
+            outcome = services.report_save(
+                area=area, year=year, values=posted.values, progress=posted.progress,
+                route=ValueChange.Via.FORM, user=request.user,
+            )  # fmt: skip
+        except services.ReportRefused as refusal:
+            posted.attach(refusal.errors)
+            count = len(refusal.errors)
+            messages.error(request, f"有 {count} 处需要修改，全部未保存：见标红的单元格")
+        except services.SubmissionError as error:
+            messages.error(request, str(error))
+        else:
+            counts = outcome.counts()
+            messages.success(
+                request,
+                f"已保存：新增 {counts['added']} 项，修改 {counts['changed']} 项"
+                "（草稿，可随时继续填写；填完后在填报页提交审核）",
+            )
+            return redirect("submissions:form", code=area.code, year=year)
+    result = next(iter(compliance(year=year, area_codes=[area.code]).areas), None)
+    statuses = {}
+    if result is not None:
+        for top in result.indicators:
+            for item in [top, *top.subs]:
+                statuses[item.indicator.code] = item
+    for row in rows:
+        if row.kind == "value":
+            row.status = statuses.get(row.line.code)
+    submission = submission_for(area, year)
+    return render(
+        request,
+        "submissions/form.html",
+        {
+            "area": area,
+            "year": year,
+            "submission": submission,
+            "value_rows": [r for r in rows if r.kind == "value"],
+            "progress_rows": [r for r in rows if r.kind == "progress"],
+            "statuses": PROGRESS_STATUSES,
+            "editable": submission is None
+            or submission.state in {Submission.State.DRAFT, Submission.State.RETURNED},
+        },
+        status=400 if request.method == "POST" else 200,
+    )

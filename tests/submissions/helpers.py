@@ -3,6 +3,7 @@ one value of 交城县 by each route (upload, admin form, admin import, command 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from submissions.selectors import catalogue
 from submissions.spreadsheet import FIRST_ROW, INDICATOR, PROGRESS, build_template
 from tests.conftest import logged_in
 
-ROUTES = ("upload", "admin", "import", "command")
+ROUTES = ("upload", "form", "admin", "import", "command")
 YEAR = 2025  # the year the route helpers report for 交城县
 
 
@@ -127,6 +128,23 @@ def by_upload(officer, code: str, typed: Typed) -> None:
     services.upload_confirm(user=officer, upload=upload)
 
 
+def by_form(officer, code: str, typed: Typed) -> None:
+    """The browser entry form: what the form shows (its hidden base) and the typed fields."""
+    client = logged_in(officer)
+    url = f"/submissions/141122/{YEAR}/form/"
+    page = client.get(url).content.decode()
+    base = html.unescape(re.search(rf'name="v-{re.escape(code)}-base" value="([^"]*)"', page)[1])
+    if typed.withdraw:
+        fields = {"text": "撤回", "choice": "", "note": "数据有误，撤回"}
+    else:
+        fields = {"text": typed.text, "choice": typed.choice, "note": typed.note}
+    data = {f"v-{code}-{name}": value for name, value in fields.items()}
+    response = client.post(url, {**data, f"v-{code}-base": base})
+    assert response.status_code == 302, re.findall(
+        r'class="field-error"[^>]*>(.*?)</div>', response.content.decode()
+    )
+
+
 def by_command(officer, code: str, typed: Typed, tmp_path: Path) -> None:
     path = tmp_path / "交城县.xlsx"
     path.write_bytes(fill(template("141122", YEAR), {code: _cells(typed)}))
@@ -182,6 +200,8 @@ def jiaocheng() -> Area:
 def report(route: str, code: str, typed: Typed, *, officer, bureau, tmp_path) -> None:
     if route == "upload":
         by_upload(officer, code, typed)
+    elif route == "form":
+        by_form(officer, code, typed)
     elif route == "command":
         by_command(officer, code, typed, tmp_path)
     elif route == "admin":
