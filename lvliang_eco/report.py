@@ -541,7 +541,7 @@ def _counties(document, data: dict, figure, table) -> None:
             "建设标准",
         ],
         rows,
-        [2.4, 1.3, 1.4, 1.4, 1.4, 2.1, 2.1, 3.9],
+        [2.0, 1.2, 1.3, 1.3, 1.3, 1.9, 1.9, 4.7],
         right=(1, 2, 3, 4, 5, 6),
     )
 
@@ -561,7 +561,7 @@ def _missed(document, data: dict, table) -> None:
     )
     rows = [
         [
-            m["result"].indicator.number or m["result"].indicator.code,
+            m["result"].indicator.code,
             m["result"].indicator.display_name,
             m["result"].indicator.attribute,
             _status(Status(m["result"].status)),
