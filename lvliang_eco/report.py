@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -169,10 +170,10 @@ def _reporting(year: int, vis: Visibility, results) -> list[dict]:
 
 def report_data(year: int, vis: Visibility) -> dict:
     """Everything the report for `year` shows, with `vis` (the downloading user's visibility
-    and data scope) applied as on the pages. Amounts in 万元 (the tables) and 亿元 (the
-    text); shares in %. Keys: year, scope, scope_text, as_of, demo, overview (the overview
-    page's selector output), investment (the investment page's), city_rows, status_by_domain,
-    progress, reporting."""
+    and data scope) applied as on the pages. Amounts are the selectors' Decimals in 万元 (the
+    document prints 万元 in its tables, 亿元 in its text; shares in %). Keys: year, scope,
+    scope_text, as_of, demo, overview (the overview page's selector output), investment (the
+    investment page's), city_rows, status_by_domain, progress, reporting."""
     page = selectors.overview(year, vis)
     return {
         "year": year,
@@ -208,7 +209,7 @@ def _fonts(style_or_run, east_asian: str, size: float | None = None) -> None:
     style_or_run.element.get_or_add_rPr().append(language)
 
 
-def _new_document(year: int) -> Document:
+def _new_document(year: int) -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT

@@ -135,6 +135,20 @@ def test_it_reports_the_figures_the_pages_show(leader, demo, scope):
     assert figures["规划重点工程计划投资（亿元）"] in big(investment, "card-total")
 
 
+def test_its_progress_toward_the_targets_is_the_indicator_pages(leader, demo):
+    client = logged_in(leader)
+    _, document = download(client, "year=2024&data=all")
+    rows = table(document, "序号", "指标", "现状值", "2025年目标")
+    assert {"退步", "按期可达"} <= {cell.split("\n")[0] for row in rows for cell in row}
+    for row in rows:
+        code = row[0].split(".")[0]
+        page = client.get(f"/indicators/{code}/?year=2024").content.decode()
+        line = re.search(rf'<tr data-code="{re.escape(row[0])}">(.*?)</tr>', page, re.S).group(1)
+        shown = [re.search(r"<strong>(.*?)</strong>", cell) for cell in line.split("<td>")[-2:]]
+        expected = [found.group(1) if found else "—" for found in shown]
+        assert [row[4].split("\n")[0], row[6].split("\n")[0]] == expected, row[0]
+
+
 def test_an_approved_county_year_counts_in_the_approved_scope(leader, demo):
     jiaocheng = Area.objects.get(code="141122")
     Submission.objects.create(area=jiaocheng, year=2024, state=Submission.State.APPROVED)
