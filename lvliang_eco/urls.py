@@ -19,6 +19,7 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("exports/table1.xlsx", views.export_table_1, name="export_table_1"),
     path("exports/table3.xlsx", views.export_table_3, name="export_table_3"),
+    path("reports/annual.docx", views.annual_report, name="annual_report"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

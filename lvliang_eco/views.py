@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
@@ -19,7 +21,7 @@ from indicators.selectors import domains, indicator_lines
 from projects.models import ProjectGroup
 from projects.selectors import investment_summary
 
-from . import charts, exports, selectors
+from . import charts, exports, report, selectors
 from .visibility import DATA_SCOPES, Visibility, visibility
 
 
@@ -215,6 +217,24 @@ def export_table_1(request: HttpRequest) -> HttpResponse:
 
 def export_table_3(request: HttpRequest) -> HttpResponse:
     return exports.table_3()
+
+
+def annual_report(request: HttpRequest) -> HttpResponse:
+    """The annual implementation report (.docx) for the chosen year, in the viewer's data scope;
+    for the bureau and the leadership group, who review the whole city."""
+    if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
+        raise PermissionDenied("年度实施评估报告仅供市局和领导小组下载")
+    vis = _visibility(request)
+    _, year = _year(request, vis)
+    if year is None:
+        raise PermissionDenied("尚无任何年度的数据，无法生成年度报告")
+    document = report.report_document(report.report_data(year, vis))
+    return FileResponse(
+        io.BytesIO(document),
+        as_attachment=True,
+        filename=report.report_filename(year, vis),
+        content_type=report.CONTENT_TYPE,
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
