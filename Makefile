@@ -27,9 +27,11 @@ install-dev: $(VENV)/.installed-dev
 
 # Debian's Chromium and CJK fonts for the browser tests (Playwright's own download does not
 # work on the bureau's network); installed only when missing.
+# LibreOffice (Writer and Calc) and poppler open the generated report and make test files.
 browser:
-	@test -x /usr/bin/chromium -a -d /usr/share/fonts/opentype/noto || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@test -x /usr/bin/chromium -a -d /usr/share/fonts/opentype/noto -a -x /usr/bin/soffice -a -x /usr/bin/pdftoppm || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+			libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null)
 
 # The demo: always with DEBUG on (demo data and demo logins are refused with DEBUG off).
 run: install

@@ -237,8 +237,6 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
 
 
 def submission_get_or_create(*, area: Area, year: int) -> Submission:
-    if area.is_city:
-        raise SubmissionError("县区填报只针对13个县（市、区），全市数据由市局维护")
     submission, _ = Submission.objects.get_or_create(area=area, year=year)
     return submission
 
@@ -553,6 +551,18 @@ def _step(submission: Submission, action: str, *, user, comment: str = "") -> Su
     return locked
 
 
+def entered_by(submission: Submission) -> frozenset[int]:
+    """Who entered or submitted an area-year's figures: the users of its history (any route)
+    and of its submit events. Two queries."""
+    writers = ValueChange.objects.filter(
+        area_id=submission.area_id, year=submission.year, changed_by__isnull=False
+    ).values_list("changed_by_id", flat=True)
+    submitters = submission.events.filter(
+        action=workflow.Action.SUBMIT, by__isnull=False
+    ).values_list("by_id", flat=True)
+    return frozenset(writers) | frozenset(submitters)
+
+
 def submission_act(
     *, user, submission: Submission, action: str, comment: str = "", incomplete_ok: bool = False
 ) -> Submission:
@@ -567,7 +577,7 @@ def submission_act(
         raise SubmissionError(f"未知操作“{action}”") from None
     if step.actor == workflow.SYSTEM:
         raise SubmissionError(f"“{step.label}”由系统在保存修改时记录，不能手动操作")
-    require_step(user, submission.area, step)
+    require_step(user, submission.area, step, entered=entered_by(submission))
     with transaction.atomic():
         current = (
             Submission.objects.select_for_update().select_related("area").get(pk=submission.pk)

@@ -49,8 +49,8 @@ def _years() -> list[int]:
 
 def _area_year(code: str, year: int) -> tuple[Area, int]:
     area = get_object_or_404(Area, code=code)
-    if area.is_city or year not in _years():
-        raise Http404("没有这一县区年度的填报")
+    if year not in _years():
+        raise Http404("没有这一年度的填报")
     return area, year
 
 
@@ -80,6 +80,7 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
     result = next(iter(compliance(year=year, area_codes=[area.code]).areas), None)
     lines = catalogue(area, year)
     state = submission.state if submission else Submission.State.DRAFT
+    entered = services.entered_by(submission) if submission and area.is_city else frozenset()
     return render(
         request,
         "submissions/detail.html",
@@ -92,7 +93,10 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             "catalogue": lines,
             "completeness": lines.completeness(),
             "steps": workflow.offered(
-                state, lambda step: submission is not None and can_take(request.user, area, step)
+                state,
+                lambda step: (
+                    submission is not None and can_take(request.user, area, step, entered=entered)
+                ),
             ),
             "uploads": submission.uploads.select_related("uploaded_by") if submission else [],
             "events": submission.events.select_related("by") if submission else [],
@@ -352,6 +356,8 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except services.SubmissionError as error:
             messages.error(request, str(error))
         else:
+            if outcome.has_changes:  # the year is now being reported (填报中), as after an upload
+                services.submission_get_or_create(area=area, year=year)
             counts = outcome.counts()
             messages.success(
                 request,

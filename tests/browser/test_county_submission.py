@@ -136,3 +136,39 @@ def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, 
     assert response.ok
     assert "已审核通过并锁定，不能修改" in response.text()
     screenshot(page, "15-locked-no-upload")
+
+
+def test_a_county_reports_its_year_in_the_browser_form_with_the_keyboard(page):
+    user_create(
+        username="jiaocheng", password=PASSWORD, role=Role.COUNTY,
+        area=Area.objects.get(code="141122"), full_name="张科员",
+    )  # fmt: skip
+    log_in(page, "jiaocheng")
+    page.goto("/submissions/141122/2025/")
+    page.get_by_role("link", name="在网页上填报").click()
+    expect(page.get_by_role("heading", name="交城县 2025年网页填报")).to_be_visible()
+    # Type 28, press Enter: the cursor moves on (to 28's note), the form is not sent.
+    value = page.get_by_label("28 城镇污水处理率 本年数值")
+    value.fill("九十六")
+    value.press("Enter")
+    expect(page.get_by_label("28 备注")).to_be_focused()
+    page.keyboard.type("住建局年报")
+    page.get_by_label("2 党委政府对生态文明建设重大目标任务部署情况 状态或是否完成").select_option(
+        "有效开展"
+    )
+    page.get_by_role("button", name="保存草稿").click()
+    # A bad cell: its message beside it, focused, and nothing saved.
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.locator("#row-28 .field-error")).to_contain_text("九十六")
+    expect(page.get_by_label("28 城镇污水处理率 本年数值")).to_be_focused()
+    screenshot(page, "40-form-error")
+    page.get_by_label("28 城镇污水处理率 本年数值").fill("96.5")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator(".message.success")).to_contain_text("已保存：新增 2 项")
+    expect(page.locator("#row-28")).to_contain_text("达标")
+    expect(page.locator("#row-2")).to_contain_text("达标")
+    page.locator("#row-28").scroll_into_view_if_needed()
+    screenshot(page, "41-form-saved")
+    # The same values through the other route: the template downloaded now carries them.
+    page.goto("/submissions/141122/2025/")
+    expect(page.locator("#completeness")).to_contain_text("2/48")

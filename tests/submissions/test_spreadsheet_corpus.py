@@ -114,7 +114,7 @@ def test_every_corpus_file_reads_as_its_maker_expects_by_page_and_command(
     assert command[0] == "read" and "预览：新增" in command[1], command
 
 
-def test_the_unmodified_template_of_every_county_and_year_is_accepted_with_no_change(
+def test_the_unmodified_template_of_every_area_and_year_is_accepted_with_no_change(
     bureau_user,
 ):
     from lvliang_eco.demo import demo_load
@@ -122,12 +122,12 @@ def test_the_unmodified_template_of_every_county_and_year_is_accepted_with_no_ch
     demo_load()
     for area in Area.objects.order_by("order"):
         for year in (2022, 2023, 2024, 2025):
+            if area.is_city and year == 2022:
+                continue  # the plan's own baseline, printed texts such as `/`: not a report
             upload = services.upload_preview(
                 user=bureau_user, area=area, year=year, name="原样.xlsx",
                 content=template(area.code, year),
-            ) if not area.is_city else None  # fmt: skip
-            if upload is None:
-                continue
+            )  # fmt: skip
             assert upload.status == Upload.Status.PREVIEW, (area.name, year, upload.errors[:2])
             assert (upload.added, upload.changed) == (0, 0), (area.name, year)
 

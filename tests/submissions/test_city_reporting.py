@@ -1,0 +1,66 @@
+"""The city reports its own figures through the same form, template and workflow; no higher
+level reviews them here, so a second bureau user approves what the first entered."""
+
+import html
+import re
+
+import pytest
+
+from counties.roles import Role
+from counties.services import user_create
+from indicators.models import IndicatorValue
+from submissions.models import Submission
+from tests.conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+FORM = "/submissions/141100/2024/form/"
+DETAIL = "/submissions/141100/2024/"
+
+
+def enter_city_value(client) -> None:
+    page = client.get(FORM).content.decode()
+    base = html.unescape(re.search(r'name="v-28-base" value="([^"]*)"', page)[1])
+    response = client.post(
+        FORM, {"v-28-text": "97.2", "v-28-choice": "", "v-28-note": "", "v-28-base": base}
+    )
+    assert response.status_code == 302
+
+
+def test_a_second_bureau_user_approves_what_the_first_entered(bureau_user):
+    first = logged_in(bureau_user)
+    enter_city_value(first)
+    value = IndicatorValue.objects.get(area__code="141100", year=2024, indicator__code="28")
+    assert value.value_text == "97.2" and value.source == "upload"
+    response = first.post(f"{DETAIL}submit/", {"incomplete_ok": "1"})
+    assert response.status_code == 302
+    assert Submission.objects.get(area__code="141100", year=2024).state == "submitted"
+    # The one who entered is not offered the approval, and is refused it.
+    page = first.get(DETAIL).content.decode()
+    assert "step-approve" not in page and "step-return" in page
+    refused = first.post(f"{DETAIL}approve/")
+    assert refused.status_code == 403
+    assert "另一位市局工作人员审核通过" in refused.content.decode()
+    assert Submission.objects.get(area__code="141100", year=2024).state == "submitted"
+    second = logged_in(
+        user_create(username="wang-bureau", password="x-pass-12345", role=Role.BUREAU)
+    )
+    assert "step-approve" in second.get(DETAIL).content.decode()
+    assert second.post(f"{DETAIL}approve/").status_code == 302
+    assert Submission.objects.get(area__code="141100", year=2024).state == "approved"
+
+
+@pytest.mark.parametrize("persona", ["jiaocheng_officer", "leader"])
+def test_no_county_officer_and_no_leader_writes_the_citys_figures(request, persona):
+    client = logged_in(request.getfixturevalue(persona))
+    assert client.get(FORM).status_code == 403
+    response = client.post(FORM, {"v-28-text": "1", "v-28-choice": "", "v-28-note": "",
+                                  "v-28-base": "\x1f\x1f"})  # fmt: skip
+    assert response.status_code == 403
+    assert not IndicatorValue.objects.filter(area__code="141100", year=2024).exists()
+
+
+def test_the_bureau_finds_the_city_among_the_submissions(bureau_user, jiaocheng_officer):
+    page = logged_in(bureau_user).get("/submissions/?year=2024").content.decode()
+    assert "吕梁市" in page and "/submissions/141100/2024/" in page
+    officer = logged_in(jiaocheng_officer).get("/submissions/?year=2024").content.decode()
+    assert "/submissions/141100/2024/" not in officer
