@@ -67,9 +67,9 @@ def test_an_officer_lists_only_their_own_county(jiaocheng_officer, xingxian_offi
     assert "批量审核通过" not in text
 
 
-def test_bureau_staff_see_every_county_and_can_batch_approve(bureau_user):
+def test_bureau_staff_see_the_city_and_every_county_and_can_batch_approve(bureau_user):
     text = logged_in(bureau_user).get("/submissions/?year=2025").content.decode()
-    assert text.count("<tr data-code=") == 13
+    assert text.count("<tr data-code=") == 14 and 'data-code="141100"' in text
     assert "批量审核通过所选县（市、区）" in text
 
 
