@@ -146,7 +146,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
 )
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "overview"
+LOGIN_REDIRECT_URL = "submissions:todo"  # each role's to-do page (leadership: the overview)
 LOGOUT_REDIRECT_URL = "login"
 
 # The product speaks Chinese whatever the browser asks for (no LocaleMiddleware): an

@@ -14,7 +14,7 @@ from projects.models import ProjectProgress
 
 from . import services
 from .catalogue import choice_of
-from .models import Submission, SubmissionEvent, Upload, ValueChange
+from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
 from .reporting import ProgressReport, ValueReport, by_kind, plain, plan
 from .resources import ProgressResource, ValueResource
 from .selectors import catalogue, lock_refusal
@@ -310,3 +310,10 @@ class ValueChangeAdmin(ReadOnlyAdmin):
     )
     list_filter = ("via", "year", "area")
     search_fields = ("indicator__name", "old", "new")
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    """Each reporting year's due date (and optional closing date), set by the bureau."""
+
+    list_display = ("year", "due_on", "closes_on", "note")

@@ -195,3 +195,31 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year} {self.field}: {self.old} → {self.new}"
+
+
+class ReportingPeriod(models.Model):
+    """A reporting year's dates, set by the bureau: when the counties' reports are due, and
+    optionally after which date county changes are closed."""
+
+    year = models.PositiveSmallIntegerField(
+        "年份", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    due_on = models.DateField("报送截止日期")
+    closes_on = models.DateField("关闭日期", null=True, blank=True, help_text="之后县区不能再修改")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "填报期限"
+        verbose_name_plural = "填报期限"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="period_closes_after_due",
+                condition=models.Q(closes_on__isnull=True)
+                | models.Q(closes_on__gte=models.F("due_on")),
+                violation_error_message="关闭日期不能早于报送截止日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年：{self.due_on:%Y-%m-%d}前报送"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Min
+from django.utils import timezone
+
 from counties.models import Area
 from indicators.models import Indicator, IndicatorValue
 from indicators.standards import Standards
@@ -17,7 +20,8 @@ from .catalogue import (
     ProgressLine,
     input_spec,
 )
-from .models import Submission, Upload, ValueChange
+from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .timeliness import timeliness
 
 
 def row_key(row: InvestmentRow) -> str:
@@ -154,7 +158,8 @@ def submission_for(area: Area, year: int) -> Submission | None:
 
 
 def submissions_overview(areas, years: list[int]) -> list[dict]:
-    """Each visible county with its submission state and latest upload, per year."""
+    """Each visible area with its submission state, latest upload, values on record, the
+    year's due date and whether it was reported on time, per year. Six queries."""
     areas = list(areas)
     submissions = {
         (s.area_id, s.year): s for s in Submission.objects.filter(area__in=areas, year__in=years)
@@ -169,10 +174,23 @@ def submissions_overview(areas, years: list[int]) -> list[dict]:
         "area_id", "year"
     ):
         counts[(area_id, year)] += 1
+    first_submitted = dict(
+        SubmissionEvent.objects.filter(
+            submission__in=submissions.values(), action=SubmissionEvent.Action.SUBMIT
+        )
+        .values("submission_id")
+        .annotate(first=Min("at"))
+        .values_list("submission_id", "first")
+    )
+    periods = {p.year: p for p in ReportingPeriod.objects.filter(year__in=years)}
+    today = timezone.localdate()
     output = []
     for year in years:
+        period = periods.get(year)
         for area in areas:
             submission = submissions.get((area.pk, year))
+            submitted_at = first_submitted.get(submission.pk) if submission else None
+            submitted_on = timezone.localdate(submitted_at) if submitted_at else None
             output.append(
                 {
                     "area": area,
@@ -182,8 +200,14 @@ def submissions_overview(areas, years: list[int]) -> list[dict]:
                     "state_code": submission.state if submission else "none",
                     "latest_upload": latest.get(submission.pk) if submission else None,
                     "values": counts[(area.pk, year)],
+                    "period": period,
+                    "submitted_on": submitted_on,
+                    "timeliness": timeliness(
+                        due_on=period.due_on if period else None,
+                        submitted_on=submitted_on, today=today,
+                    ),
                 }
-            )
+            )  # fmt: skip
     return output
 
 

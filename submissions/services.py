@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from counties.models import Area
+from counties.roles import Role, role_of
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
@@ -34,7 +35,7 @@ from projects.models import ProjectProgress
 
 from . import workflow
 from .catalogue import Catalogue, IndicatorLine
-from .models import Submission, SubmissionEvent, Upload, ValueChange
+from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
 from .permissions import require_review, require_step, require_upload
 from .reporting import (
     NEW,
@@ -134,6 +135,7 @@ def report_save(
             and route in REPORT_ROUTES
         ):
             raise SubmissionError(_in_review_message(area, year))
+        _refuse_if_closed(year, user=user, route=route)
         if expected_version is not None and not bumped:
             raise StaleReport(
                 "预览之后这一县区年度的数据已被他人更新，这次上传未保存："
@@ -234,6 +236,19 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
         model.objects.bulk_update(updated, sorted(names), batch_size=1000)
     model.objects.filter(pk__in=removed).delete()
     return bool(created or updated or removed)
+
+
+def _refuse_if_closed(year: int, *, user, route: str) -> None:
+    """After the year's closing date (ReportingPeriod.closes_on) a county officer's report is
+    refused; the bureau may still correct, or move the date."""
+    if route not in REPORT_ROUTES or role_of(user) != Role.COUNTY:
+        return
+    period = ReportingPeriod.objects.filter(year=year, closes_on__isnull=False).first()
+    if period is not None and timezone.localdate() > period.closes_on:
+        raise SubmissionError(
+            f"{year}年的县区填报已于{period.closes_on:%Y年%-m月%-d日}关闭，不能再修改；"
+            "如确需修改，请联系市局延后关闭日期"
+        )
 
 
 def submission_get_or_create(*, area: Area, year: int) -> Submission:

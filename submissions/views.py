@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from counties.models import Area
+from counties.roles import Role, role_of
 from indicators.compliance import compliance
 from indicators.models import Indicator, IndicatorValue
 from lvliang_eco.formats import safe_cell
@@ -390,3 +391,38 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def todo(request: HttpRequest) -> HttpResponse:
+    """Where each role starts after logging in: a county sees its years due, returned or in
+    review; the bureau sees what waits for its review (the city's years it may approve among
+    them) and the county-years overdue; the leadership goes to the overview."""
+    role = role_of(request.user)
+    if role not in {Role.BUREAU, Role.COUNTY}:
+        return redirect("overview")
+    years = _years()
+    rows = submissions_overview(visible_areas(request.user), years)
+    if role == Role.COUNTY:
+        open_rows = [r for r in rows if r["state_code"] in {"none", "draft", "returned"}]
+        context = {
+            "returned": [r for r in rows if r["state_code"] == "returned"],
+            "due": [
+                r
+                for r in open_rows
+                if r["state_code"] != "returned"
+                and r["period"]
+                and r["timeliness"].code in {"open", "overdue"}
+            ],
+            "in_review": [r for r in rows if r["state_code"] == "submitted"],
+        }
+    else:
+        waiting = [r for r in rows if r["state_code"] == "submitted"]
+        for row in waiting:
+            row["may_approve"] = not row["area"].is_city or request.user.pk not in (
+                services.entered_by(row["submission"])
+            )
+        context = {
+            "waiting": waiting,
+            "overdue": [r for r in rows if r["timeliness"].code == "overdue"],
+        }
+    return render(request, "submissions/todo.html", {"role": role, **context})
