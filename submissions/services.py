@@ -241,7 +241,7 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
 def _refuse_if_closed(year: int, *, user, route: str) -> None:
     """After the year's closing date (ReportingPeriod.closes_on) a county officer's report is
     refused; the bureau may still correct, or move the date."""
-    if route not in REPORT_ROUTES or role_of(user) != Role.COUNTY:
+    if route not in REPORT_ROUTES or user is None or role_of(user) != Role.COUNTY:
         return
     period = ReportingPeriod.objects.filter(year=year, closes_on__isnull=False).first()
     if period is not None and timezone.localdate() > period.closes_on:

@@ -27,10 +27,11 @@ def test_a_wrong_password_gets_a_chinese_message(client, leader):
     assert "用户名或密码不正确" in response.content.decode()
 
 
-def test_a_right_password_leads_to_the_overview(client, leader):
+def test_a_right_password_leads_the_leadership_to_the_overview(client, leader):
     response = client.post("/login/", {"username": leader.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("overview")
+    assert response["Location"] == reverse("submissions:todo")  # each role's start page
+    assert client.get(response["Location"])["Location"] == reverse("overview")
 
 
 @pytest.mark.parametrize(
