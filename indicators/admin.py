@@ -128,7 +128,7 @@ class IndicatorAdmin(StandardsAdmin):
                 "修改后自动标记为人工核定，重新加载规划数据不会覆盖。",
             },
         ),
-        ("其他", {"fields": ["benefit_aliases", "source_line"]}),
+        ("其他", {"fields": ["plausible_change_percent", "benefit_aliases", "source_line"]}),
     ]
     list_display = (
         "code",

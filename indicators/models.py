@@ -111,6 +111,15 @@ class Indicator(models.Model):
         default=False,
         help_text="市局在后台修改规则后自动勾选：重新加载规划数据不会覆盖此指标的规则",
     )
+    plausible_change_percent = models.DecimalField(
+        "合理变化幅度（%）",
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="与上年相比超过此幅度的数值提示核实；留空按±50%",
+    )
     benefit_aliases = models.CharField(
         "效益分析中的别称",
         max_length=200,

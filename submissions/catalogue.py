@@ -109,6 +109,7 @@ class IndicatorLine:
     previous_value: Current | None = None
     is_area_standard: bool = False  # the standard is the area's own (StandardOverride)
     indicator_id: int = 0
+    change_percent: Decimal | None = None  # plausible change from last year, % (None: 50)
 
 
 @dataclass(frozen=True)

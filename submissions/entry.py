@@ -28,6 +28,7 @@ class Row:
     base: str
     errors: dict[str, str] = field(default_factory=dict)
     status: object = None  # the row's computed result (IndicatorResult), after saving
+    warnings: list = field(default_factory=list)  # plausibility.Warning of the value on record
 
     @property
     def prefix(self) -> str:

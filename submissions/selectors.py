@@ -89,6 +89,7 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 current=_current(values.get((year, indicator.pk))),
                 is_area_standard=applied.is_own,
                 indicator_id=indicator.pk,
+                change_percent=indicator.plausible_change_percent,
             )
         )
     rows = list(

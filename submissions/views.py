@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from datetime import date
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from indicators.compliance import compliance
 from indicators.models import Indicator, IndicatorValue
 from lvliang_eco.formats import safe_cell
 
-from . import entry, services, workflow
+from . import entry, plausibility, services, workflow
 from .catalogue import PROGRESS_STATUSES
 from .forms import CommentForm, UploadForm
 from .models import Submission, Upload, ValueChange
@@ -93,6 +94,7 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             "result": result,
             "catalogue": lines,
             "completeness": lines.completeness(),
+            "warnings": sorted(plausibility.warnings_of(lines), key=lambda w: (w.noted, w.code)),
             "steps": workflow.offered(
                 state,
                 lambda step: (
@@ -360,6 +362,14 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
             if outcome.has_changes:  # the year is now being reported (填报中), as after an upload
                 services.submission_get_or_create(area=area, year=year)
             counts = outcome.counts()
+            unexplained = [
+                w for w in plausibility.warnings_of(catalogue(area, year)) if not w.noted
+            ]
+            if unexplained:
+                messages.warning(
+                    request,
+                    f"有 {len(unexplained)} 项数值需核实（见各行的提示），请在备注中说明原因",
+                )
             messages.success(
                 request,
                 f"已保存：新增 {counts['added']} 项，修改 {counts['changed']} 项"
@@ -372,9 +382,13 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
         for top in result.indicators:
             for item in [top, *top.subs]:
                 statuses[item.indicator.code] = item
+    flagged = defaultdict(list)
+    for warning in plausibility.warnings_of(book):
+        flagged[warning.code].append(warning)
     for row in rows:
         if row.kind == "value":
             row.status = statuses.get(row.line.code)
+        row.warnings = flagged.get(row.line.code if row.kind == "value" else row.line.key, [])
     submission = submission_for(area, year)
     return render(
         request,
