@@ -28,7 +28,8 @@ DEMO_OFFICER_LOGINS = {
     "141181": "xiaoyi",
     "141182": "fenyang",
 }
-PROJECT_APPS = ("counties", "indicators", "projects")
+# submissions too: staff set the reporting periods (填报期限); its records are read-only anyway.
+PROJECT_APPS = ("counties", "indicators", "projects", "submissions")
 # Bureau staff manage users and their county assignments in the admin.
 USER_ADMIN_PERMISSIONS = (
     ("auth", "view_user"),

@@ -112,9 +112,11 @@ def read_post(catalogue: Catalogue, data: Mapping[str, str]) -> Posted:
         if base is not None and tuple(fields.values()) == base:
             continue
         withdraw = _withdrawn(fields[names[0]], fields[names[1]])
+        # The reason for a withdrawal is written now: the note the form showed is not one.
+        reason = fields["note"] if base is None or fields["note"] != base[2] else ""
         if row.kind == "value":
             posted.values.append(
-                ValueReport(row.line.code, withdraw=True, reason=fields["note"])
+                ValueReport(row.line.code, withdraw=True, reason=reason)
                 if withdraw
                 else ValueReport(
                     row.line.code, text=fields["text"], choice=fields["choice"],
@@ -123,7 +125,7 @@ def read_post(catalogue: Catalogue, data: Mapping[str, str]) -> Posted:
             )  # fmt: skip
         else:
             posted.progress.append(
-                ProgressReport(row.line.row_id, withdraw=True, reason=fields["note"])
+                ProgressReport(row.line.row_id, withdraw=True, reason=reason)
                 if withdraw
                 else ProgressReport(
                     row.line.row_id, status=fields["status"], amount=fields["amount"],

@@ -567,15 +567,18 @@ def _step(submission: Submission, action: str, *, user, comment: str = "") -> Su
 
 
 def entered_by(submission: Submission) -> frozenset[int]:
-    """Who entered or submitted an area-year's figures: the users of its history (any route)
-    and of its submit events. Two queries."""
+    """Who entered or submitted an area-year's figures: the users of its history (any route),
+    of its uploads and of its submit events. Three queries."""
     writers = ValueChange.objects.filter(
         area_id=submission.area_id, year=submission.year, changed_by__isnull=False
     ).values_list("changed_by_id", flat=True)
     submitters = submission.events.filter(
         action=workflow.Action.SUBMIT, by__isnull=False
     ).values_list("by_id", flat=True)
-    return frozenset(writers) | frozenset(submitters)
+    uploaders = submission.uploads.filter(uploaded_by__isnull=False).values_list(
+        "uploaded_by_id", flat=True
+    )  # whoever uploaded a file for the year had a hand in it, confirmed by anyone
+    return frozenset(writers) | frozenset(submitters) | frozenset(uploaders)
 
 
 def submission_act(

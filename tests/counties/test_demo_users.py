@@ -58,3 +58,16 @@ def test_leadership_gets_view_permissions_only(settings):
     assert leader.has_perm("projects.view_investmentrow")
     assert not leader.has_perm("projects.change_investmentrow")
     assert not User.objects.get(username="fenyang").has_perm("projects.view_investmentrow")
+
+
+def test_bureau_staff_set_the_reporting_periods_in_the_admin(bureau_user):
+    from tests.conftest import logged_in
+
+    client = logged_in(bureau_user)
+    assert client.get("/admin/submissions/reportingperiod/add/").status_code == 200
+    response = client.post(
+        "/admin/submissions/reportingperiod/add/",
+        {"year": 2025, "due_on": "2026-03-31", "closes_on": "", "note": ""},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/submissions/valuechange/").status_code == 200  # read-only

@@ -5,12 +5,16 @@ import html
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from counties.models import Area
 from counties.roles import Role
 from counties.services import user_create
 from indicators.models import IndicatorValue
 from submissions.models import Submission
 from tests.conftest import logged_in
+
+from .helpers import template
 
 pytestmark = pytest.mark.django_db
 FORM = "/submissions/141100/2024/form/"
@@ -64,3 +68,25 @@ def test_the_bureau_finds_the_city_among_the_submissions(bureau_user, jiaocheng_
     assert "吕梁市" in page and "/submissions/141100/2024/" in page
     officer = logged_in(jiaocheng_officer).get("/submissions/?year=2024").content.decode()
     assert "/submissions/141100/2024/" not in officer
+
+
+def test_whoever_uploaded_the_citys_file_may_not_approve_it(bureau_user):
+    """Another user confirming and submitting an upload does not clear its uploader."""
+    from submissions import services
+
+    from .helpers import fill
+
+    second = user_create(username="wang-bureau", password="x-pass-12345", role=Role.BUREAU)
+    city = Area.objects.get(code="141100")
+    content = fill(template("141100", 2025), {"28": (97, None, None)})
+    upload = services.upload_preview(
+        user=bureau_user, area=city, year=2025, name="吕梁市.xlsx", content=content
+    )
+    services.upload_confirm(user=second, upload=upload)
+    submission = Submission.objects.get(area=city, year=2025)
+    services.submission_act(user=second, submission=submission, action="submit",
+                            incomplete_ok=True)  # fmt: skip
+    with pytest.raises(PermissionDenied, match="另一位市局工作人员"):
+        services.submission_act(user=bureau_user, submission=submission, action="approve")
+    with pytest.raises(PermissionDenied):
+        services.submission_act(user=second, submission=submission, action="approve")

@@ -112,3 +112,20 @@ def test_a_submitted_year_cannot_be_changed_in_the_form(jiaocheng_officer):
                                  "v-28-base": "\x1f\x1f"})  # fmt: skip
     assert response.status_code == 400
     assert not IndicatorValue.objects.filter(area__code="141122", year=2025).exists()
+
+
+def test_a_withdrawal_needs_a_reason_written_now_not_the_old_note(jiaocheng_officer):
+    client = logged_in(jiaocheng_officer)
+    page = client.get(URL).content.decode()
+    client.post(URL, {"v-28-text": "96", "v-28-choice": "", "v-28-note": "住建局数据",
+                      "v-28-base": base_of(page, "v-28")})  # fmt: skip
+    page = client.get(URL).content.decode()
+    response = client.post(URL, {"v-28-text": "撤回", "v-28-choice": "", "v-28-note": "住建局数据",
+                                 "v-28-base": base_of(page, "v-28")})  # fmt: skip
+    assert response.status_code == 400
+    assert "须在备注中写明理由" in response.content.decode()
+    assert IndicatorValue.objects.filter(area__code="141122", year=2025, indicator__code="28")
+    response = client.post(URL, {"v-28-text": "撤回", "v-28-choice": "", "v-28-note": "数据重复",
+                                 "v-28-base": base_of(page, "v-28")})  # fmt: skip
+    assert response.status_code == 302
+    assert not IndicatorValue.objects.filter(area__code="141122", year=2025, indicator__code="28")
