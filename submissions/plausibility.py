@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from indicators.rules import fmt
+
 from .catalogue import IndicatorLine, ProgressLine
 
 DEFAULT_CHANGE_PERCENT = Decimal("50")  # more than ±50% from last year is worth a look
@@ -19,11 +21,6 @@ class Warning:
     code: str  # the indicator code or the progress row's key
     message: str
     noted: bool  # the report carries a note that may explain it
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def value_warnings(line: IndicatorLine) -> list[Warning]:
@@ -40,12 +37,12 @@ def value_warnings(line: IndicatorLine) -> list[Warning]:
         moved = abs(number - before) / abs(before) * 100
         if moved > limit:
             found.append(
-                f"与上年（{_fmt(before)}）相差{moved:.0f}%，超过±{_fmt(limit)}%，请核实并在备注中说明"
+                f"与上年（{fmt(before)}）相差{moved:.0f}%，超过±{fmt(limit)}%，请核实并在备注中说明"
             )
     if line.spec.percent and number in {Decimal(0), Decimal(100)}:
         asks_full = "100" in line.standard
         if number == 0 or not asks_full:
-            found.append(f"填报为{_fmt(number)}%，较少见，请核实并在备注中说明")
+            found.append(f"填报为{fmt(number)}%，较少见，请核实并在备注中说明")
     return [Warning(line.code, message, noted) for message in found]
 
 
@@ -59,7 +56,7 @@ def progress_warnings(line: ProgressLine) -> list[Warning]:
     except (InvalidOperation, AttributeError):
         return []  # `--`: no planned amount printed
     if current.amount > planned:
-        message = f"已完成投资{_fmt(current.amount)}万元，超过计划投资{_fmt(planned)}万元，请核实"
+        message = f"已完成投资{fmt(current.amount)}万元，超过计划投资{fmt(planned)}万元，请核实"
         return [Warning(line.key, message, bool(current.note.strip()))]
     return []
 

@@ -377,11 +377,7 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
             )
             return redirect("submissions:form", code=area.code, year=year)
     result = next(iter(compliance(year=year, area_codes=[area.code]).areas), None)
-    statuses = {}
-    if result is not None:
-        for top in result.indicators:
-            for item in [top, *top.subs]:
-                statuses[item.indicator.code] = item
+    statuses = {item.indicator.code: item for item in result.all_results()} if result else {}
     flagged = defaultdict(list)
     for warning in plausibility.warnings_of(book):
         flagged[warning.code].append(warning)

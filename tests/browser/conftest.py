@@ -58,3 +58,17 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+PASSWORD = "browser-pass-123"
+
+
+def log_in(page, username: str) -> None:
+    """Log in through the login page (every browser test's user has PASSWORD)."""
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()

@@ -8,8 +8,9 @@ from counties.roles import Role
 from counties.services import user_create
 from lvliang_eco.demo import demo_load
 
+from .conftest import PASSWORD, log_in
+
 pytestmark = pytest.mark.browser
-PASSWORD = "browser-pass-123"
 PAGES = [
     "/?year=2024",
     "/counties/?year=2024",
@@ -27,10 +28,7 @@ PAGES = [
 def test_the_main_pages_have_no_accessibility_violations(page):
     demo_load()
     user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="李科长")
-    page.goto("/login/")
-    page.get_by_label("用户名").fill("bureau")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, "bureau")
     expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
     axe = Axe()
     found = {}

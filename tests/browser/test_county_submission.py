@@ -9,18 +9,9 @@ from counties.roles import Role
 from counties.services import user_create
 from submissions.models import Submission
 
-from .conftest import screenshot
+from .conftest import PASSWORD, log_in, screenshot
 
 pytestmark = pytest.mark.browser
-PASSWORD = "browser-pass-123"
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
 
 def fill_template(path, tmp_path):

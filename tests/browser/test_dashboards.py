@@ -9,20 +9,16 @@ from counties.services import user_create
 from indicators.compliance import compliance
 from lvliang_eco.demo import demo_load
 
-from .conftest import screenshot
+from .conftest import PASSWORD, log_in, screenshot
 
 pytestmark = pytest.mark.browser
-PASSWORD = "browser-pass-123"
 
 
 @pytest.fixture
 def leader_page(page):
     demo_load()
     user_create(username="leader", password=PASSWORD, role=Role.LEADERSHIP, full_name="王组长")
-    page.goto("/login/")
-    page.get_by_label("用户名").fill("leader")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, "leader")
     page.get_by_role("link", name="改看全部上报数据（含未审核）").click()
     expect(page.locator("#data-bar")).to_contain_text("全部上报数据，含未审核的县区年度")
     return page
@@ -104,10 +100,7 @@ def test_the_investment_page(leader_page):
 def test_the_data_quality_page_and_printing(page):
     demo_load()
     user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="李科长")
-    page.goto("/login/")
-    page.get_by_label("用户名").fill("bureau")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, "bureau")
     page.get_by_role("link", name="数据核对").click()
     expect(page.locator("#reconcile")).to_contain_text("其中约束性指标22项")
     expect(page.locator("#prose")).to_contain_text("保障一般工业固体废物综合利用率≥80%")
@@ -228,10 +221,7 @@ def test_every_role_reads_its_pages_on_a_desktop_and_a_phone(page, role, width):
         area=Area.objects.get(code="141122") if role == "jiaocheng" else None,
     )  # fmt: skip
     page.set_viewport_size({"width": width, "height": 844 if width == 390 else 768})
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(role)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, role)
     for url in ROLE_PAGES[role]:
         page.goto(url)
         expect(page.locator("main h1").first).to_be_visible()

@@ -5,11 +5,9 @@ from counties.models import Area
 from counties.roles import Role
 from counties.services import user_create
 
-from .conftest import screenshot
+from .conftest import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "browser-pass-123"
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
