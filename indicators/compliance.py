@@ -39,7 +39,7 @@ from .standards import Standards
 from .statuses import Basis, Status
 
 # Which (area_id, year) a reader counts: a viewer's filter (a county officer counts other
-# counties' approved years only, see lvliang_eco/visibility.py). None counts everything.
+# counties' approved years only, see counties/access.py). None counts everything.
 Counts = Callable[[int, int], bool]
 
 BOUND_SIGNS = set("≥≤><＞＜")

@@ -25,6 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from counties.access import Visibility
 from counties.models import CITY_CODE
 from indicators.compliance import compliance_years
 from indicators.models import Indicator
@@ -35,7 +36,6 @@ from . import report_charts, selectors
 from .demo import demo_exists
 from .formatting import wan, yi
 from .templatetags.lvliang import reported, share
-from .visibility import Visibility
 
 TARGET_YEARS = (2025, 2030)
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

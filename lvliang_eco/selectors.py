@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Max
 from django.http import HttpRequest
 
+from counties.access import Visibility
 from counties.models import CITY_CODE, Area, Milestone
 from indicators.compliance import AreaResult, compliance, compliance_years, years_with_values
 from indicators.models import Indicator, IndicatorValue
@@ -33,7 +34,6 @@ from submissions.models import Submission
 
 from .demo import demo_exists
 from .reconcile import reconcile
-from .visibility import Visibility
 
 ZERO = Decimal("0")
 

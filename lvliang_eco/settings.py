@@ -54,7 +54,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lvliang_eco.apps.AdminConfig",  # django.contrib.admin asking counties/access.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "吕梁市生态文明建设示范区 管理后台"
-admin.site.site_title = "吕梁生态文明 管理后台"
-admin.site.index_title = "数据管理"
-
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("counties/", views.comparison, name="comparison"),

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 
+from counties.access import DATA_SCOPES, Visibility, require_citywide, visibility
 from counties.models import CITY_CODE, Area
-from counties.roles import Role, role_of
 from indicators.compliance import years_with_values
 from indicators.models import Indicator
 from indicators.selectors import domains, indicator_lines
@@ -22,7 +22,6 @@ from projects.models import ProjectGroup
 from projects.selectors import investment_summary
 
 from . import charts, exports, report, selectors
-from .visibility import DATA_SCOPES, Visibility, visibility
 
 
 class LoginView(auth_views.LoginView):
@@ -167,8 +166,7 @@ def investment(request: HttpRequest) -> HttpResponse:
 
 
 def data_quality(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
-        raise PermissionDenied("数据核对页仅供市局和领导小组查看")
+    require_citywide(request.user, "数据核对页")
     vis = _visibility(request)  # every year at once: the header offers no year
     return render(request, "lvliang_eco/quality.html", {"vis": vis, **selectors.data_quality(vis)})
 
@@ -222,8 +220,7 @@ def export_table_3(request: HttpRequest) -> HttpResponse:
 def annual_report(request: HttpRequest) -> HttpResponse:
     """The annual implementation report (.docx) for the chosen year, in the viewer's data scope;
     for the bureau and the leadership group, who review the whole city."""
-    if role_of(request.user) not in {Role.BUREAU, Role.LEADERSHIP}:
-        raise PermissionDenied("年度实施评估报告仅供市局和领导小组下载")
+    require_citywide(request.user, "年度实施评估报告", verb="下载")
     vis = _visibility(request)
     _, year = _year(request, vis)
     if year is None:

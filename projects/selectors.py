@@ -201,7 +201,7 @@ def progress_reports(
     *, area: Area | None = None, counts: Callable[[int, int], bool] | None = None
 ) -> list[ProjectProgress]:
     """The counties' progress reports (of one area, or all) for the (area_id, year)s that
-    `counts` accepts (a viewer's filter, see lvliang_eco/visibility.py; None: all). One query."""
+    `counts` accepts (a viewer's filter, see counties/access.py; None: all). One query."""
     reports = ProjectProgress.objects.all()
     if area is not None:
         reports = reports.filter(area=area)

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from counties.access import bound_by_closing_date, require_report, require_review, require_step
 from counties.models import Area
-from counties.roles import Role, role_of
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
@@ -36,7 +36,6 @@ from projects.models import ProjectProgress
 from . import workflow
 from .catalogue import Catalogue, IndicatorLine
 from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
-from .permissions import require_review, require_step, require_upload
 from .reporting import (
     NEW,
     UPDATE,
@@ -241,7 +240,7 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
 def _refuse_if_closed(year: int, *, user, route: str) -> None:
     """After the year's closing date (ReportingPeriod.closes_on) a county officer's report is
     refused; the bureau may still correct, or move the date."""
-    if route not in REPORT_ROUTES or user is None or role_of(user) != Role.COUNTY:
+    if route not in REPORT_ROUTES or not bound_by_closing_date(user):
         return
     period = ReportingPeriod.objects.filter(year=year, closes_on__isnull=False).first()
     if period is not None and timezone.localdate() > period.closes_on:
@@ -383,7 +382,7 @@ def upload_preview(
 ) -> Upload:
     """Keep the file, read it, and either list its errors or prepare its preview. Changes no
     value."""
-    require_upload(user, area)
+    require_report(user, area)
     submission = submission_get_or_create(area=area, year=year)
     _refuse_if_locked(submission)
     _refuse_if_in_review(submission)
@@ -433,7 +432,7 @@ def upload_preview(
 def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     """Save a previewed upload, all of it in one transaction, or nothing."""
     submission = upload.submission
-    require_upload(user, submission.area)
+    require_report(user, submission.area)
     if upload.status != Upload.Status.PREVIEW:
         raise SubmissionError(f"这次上传的状态为“{upload.get_status_display()}”，不能再保存")
     upload.file.open("rb")

@@ -1,5 +1,6 @@
 """County submission pages: list, county-year detail, template, upload, preview, review,
-history. Thin: permissions from permissions.py, reads from selectors.py, writes from services.py."""
+history. Thin: permissions from counties/access.py, reads from selectors.py, writes from
+services.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from counties.access import (
+    assigned_area_id,
+    can_report,
+    can_review,
+    can_take,
+    require_report,
+    require_review,
+    require_view,
+    visible_areas,
+)
 from counties.models import Area
 from counties.roles import Role, role_of
 from indicators.compliance import compliance
@@ -26,15 +37,6 @@ from . import entry, plausibility, services, workflow
 from .catalogue import PROGRESS_STATUSES
 from .forms import CommentForm, UploadForm
 from .models import Submission, Upload, ValueChange
-from .permissions import (
-    can_review,
-    can_take,
-    can_upload,
-    require_review,
-    require_upload,
-    require_view,
-    visible_areas,
-)
 from .selectors import catalogue, changes_for, submission_for, submissions_overview
 from .spreadsheet import build_template
 
@@ -103,7 +105,7 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             ),
             "uploads": submission.uploads.select_related("uploaded_by") if submission else [],
             "events": submission.events.select_related("by") if submission else [],
-            "can_upload": can_upload(request.user, area)
+            "can_upload": can_report(request.user, area)
             and not (submission and submission.is_locked),
             "can_review": can_review(request.user),
             "upload_form": UploadForm(),
@@ -114,7 +116,7 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
 
 def template_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
     area, year = _area_year(code, year)
-    require_upload(request.user, area)
+    require_report(request.user, area)
     content = build_template(catalogue(area, year), generated_at=timezone.now())
     name = f"{area.name}{year}年填报模板.xlsx"
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
@@ -123,7 +125,7 @@ def template_download(request: HttpRequest, code: str, year: int) -> HttpRespons
 @require_POST
 def upload_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
     area, year = _area_year(code, year)
-    require_upload(request.user, area)
+    require_report(request.user, area)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.get("file", []):
@@ -178,7 +180,7 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unreported_progress": [r for r in blank_progress if not r.get("on_record", True)],
             "kept_progress": [r for r in blank_progress if r.get("on_record", True)],
             "can_confirm": upload.status == Upload.Status.PREVIEW
-            and can_upload(request.user, upload.submission.area),
+            and can_report(request.user, upload.submission.area),
         },
     )
 
@@ -341,7 +343,7 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
     path (route 网页填报), as often as the county likes until it submits; errors beside the
     cells, nothing saved while there is one."""
     area, year = _area_year(code, year)
-    require_upload(request.user, area)
+    require_report(request.user, area)
     book = catalogue(area, year)
     rows = entry.form_rows(book)
     if request.method == "POST":
@@ -407,8 +409,8 @@ def todo(request: HttpRequest) -> HttpResponse:
     """Where each role starts after logging in: a county sees its years due, returned or in
     review; the bureau sees what waits for its review (the city's years it may approve among
     them) and the county-years overdue; the leadership goes to the overview."""
-    role = role_of(request.user)
-    if role not in {Role.BUREAU, Role.COUNTY}:
+    role = Role.BUREAU if can_review(request.user) else role_of(request.user)
+    if role != Role.BUREAU and assigned_area_id(request.user) is None:
         return redirect("overview")
     years = _years()
     rows = submissions_overview(visible_areas(request.user), years)

@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 from docx import Document
 
+from counties.access import visibility
 from counties.models import Area
 from indicators.compliance import compliance
 from indicators.statuses import Status
@@ -25,7 +26,6 @@ from lvliang_eco import report_charts
 from lvliang_eco.demo import demo_load
 from lvliang_eco.report import NO_FONT_NOTE
 from lvliang_eco.selectors import data_as_of
-from lvliang_eco.visibility import visibility
 from submissions.models import Submission, SubmissionEvent
 
 from ..conftest import logged_in

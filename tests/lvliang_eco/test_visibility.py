@@ -14,11 +14,11 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from counties.access import Visibility, visibility
 from counties.models import Area
 from indicators.compliance import compliance
 from indicators.models import IndicatorValue
 from lvliang_eco.demo import demo_load
-from lvliang_eco.visibility import Visibility, visibility
 from projects.models import InvestmentRow, ProjectProgress
 from submissions.catalogue import choice_of
 from submissions.models import Submission

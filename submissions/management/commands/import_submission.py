@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from counties.access import can_review
 from counties.models import Area
-from counties.roles import Role, role_of
 from submissions import services
 from submissions.models import Upload
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 raise CommandError(f"没有用户“{username}”")
             return actor
         actor = users.filter(is_superuser=True).first() or next(
-            (u for u in users.filter(is_staff=True) if role_of(u) == Role.BUREAU), None
+            (u for u in users.filter(is_staff=True) if can_review(u)), None
         )
         if actor is None:
             raise CommandError("没有可记录为上传人的市局用户：请用 --user 指定，或先创建市局用户")
