@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from counties import access
 from counties.roles import role_of
 from lvliang_eco.demo import demo_exists
 
@@ -10,8 +11,18 @@ def role(request: HttpRequest) -> dict:
     `request.data_visibility`), what the figures include and how recent they are."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"role": None, "demo_data": False}
-    context = {"role": role_of(user), "demo_data": demo_exists()}
+        return {"role": None, "demo_data": False, "may": {}}
+    context = {
+        "role": role_of(user),
+        "demo_data": demo_exists(),
+        # what the menus offer, as counties/access.py decides it
+        "may": {
+            "read_citywide": access.can_read_citywide(user),
+            "use_admin": access.can_use_admin(user),
+            "review": access.can_review(user),
+            "report": access.assigned_area_id(user) is not None or access.can_review(user),
+        },
+    }
     vis = getattr(request, "data_visibility", None)
     if vis is not None:
         from lvliang_eco.selectors import data_as_of

@@ -13,13 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 
-from counties.access import DATA_SCOPES, Visibility, require_citywide, visibility
+from counties.access import (
+    DATA_SCOPES,
+    Visibility,
+    require_citywide,
+    visibility,
+    visible_areas,
+)
 from counties.models import CITY_CODE, Area
 from indicators.compliance import years_with_values
 from indicators.models import Indicator
 from indicators.selectors import domains, indicator_lines
 from projects.models import ProjectGroup
 from projects.selectors import investment_summary
+from submissions.selectors import submissions_overview
 
 from . import charts, exports, report, selectors
 
@@ -52,6 +59,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     data = selectors.overview(year, vis)
     context = {"years": years, "year": year, "vis": vis, **data}
     if year is not None:
+        # Reporting state and timeliness of the areas whose submissions the viewer sees
+        # (a county officer: their own county only).
+        context["reporting"] = {
+            row["area"].pk: row for row in submissions_overview(visible_areas(request.user), [year])
+        }
         total = data["results"].goals["counties_total"]
         context["chart_standard"] = charts.counties_reaching_standard(
             data["timeline"], data["standard_goals"], total

@@ -7,6 +7,7 @@ app_name = "submissions"
 urlpatterns = [
     path("", views.submission_list, name="list"),
     path("todo/", views.todo, name="todo"),
+    path("rates/", views.reporting_rates, name="rates"),
     path("approve/", views.approve_many, name="approve_many"),
     path("uploads/<int:pk>/", views.upload_detail, name="upload"),
     path("uploads/<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),

@@ -37,7 +37,15 @@ from . import entry, plausibility, services, workflow
 from .catalogue import PROGRESS_STATUSES
 from .forms import CommentForm, UploadForm
 from .models import Submission, Upload, ValueChange
-from .selectors import catalogue, changes_for, submission_for, submissions_overview
+from .selectors import (
+    catalogue,
+    changes_for,
+    submission_for,
+    submissions_overview,
+)
+from .selectors import (
+    reporting_rates as rates_of,
+)
 from .spreadsheet import build_template
 
 FIRST_YEAR = 2022
@@ -438,3 +446,53 @@ def todo(request: HttpRequest) -> HttpResponse:
             "overdue": [r for r in rows if r["timeliness"].code == "overdue"],
         }
     return render(request, "submissions/todo.html", {"role": role, **context})
+
+
+RATES_HEADERS = [
+    "年份", "县（市、区）", "填报状态", "指标已填", "指标应填", "项目进展已填", "项目进展应填",
+    "完整率", "报送截止日期", "首次提交日期", "及时性",
+]  # fmt: skip
+
+
+def reporting_rates(request: HttpRequest) -> HttpResponse:
+    """The completeness and timeliness report (DHIS2's reporting rates): per year, how many of
+    the areas the user sees submitted, on time, complete and approved; per area and year, filled
+    of required and on time or not. `?format=xlsx` downloads the same table."""
+    years = _years()
+    rows, summary = rates_of(visible_areas(request.user), years)
+    if request.GET.get("format") == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "报送情况"
+        sheet.append(RATES_HEADERS)
+        for row in rows:
+            filled = row["filled"]
+            sheet.append(
+                [
+                    row["year"],
+                    row["area"].name,
+                    row["state"],
+                    filled.indicators,
+                    filled.indicators_total,
+                    filled.progress,
+                    filled.progress_total,
+                    round(filled.share * 100, 1) if filled.share is not None else None,
+                    row["period"].due_on if row["period"] else None,
+                    row["submitted_on"],
+                    row["timeliness"].label,
+                ]
+            )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return FileResponse(
+            io.BytesIO(buffer.getvalue()), as_attachment=True, filename="各县区报送情况.xlsx"
+        )
+    by_area: dict[int, dict] = {}
+    for row in rows:
+        entry_row = by_area.setdefault(row["area"].pk, {"area": row["area"], "years": []})
+        entry_row["years"].append(row)
+    return render(
+        request,
+        "submissions/rates.html",
+        {"summary": summary, "areas": list(by_area.values()), "years": years},
+    )

@@ -10,7 +10,7 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -26,7 +26,7 @@ from lvliang_eco import report_charts
 from lvliang_eco.demo import demo_load
 from lvliang_eco.report import NO_FONT_NOTE
 from lvliang_eco.selectors import data_as_of
-from submissions.models import Submission, SubmissionEvent
+from submissions.models import ReportingPeriod, Submission, SubmissionEvent
 
 from ..conftest import logged_in
 
@@ -195,7 +195,7 @@ def test_it_reports_when_each_county_submitted_and_was_approved(bureau_user, dem
         SubmissionEvent.objects.filter(pk=event.pk).update(at=start + timedelta(days=day))
     _, document = download(logged_in(bureau_user))
     row = {r[0]: r for r in table(document, "县（市、区）", "填报状态")}["兴县"]
-    assert row[1:] == ["已审核通过（锁定）", row[2], "2025年1月20日 09:30", "20",
+    assert row[1:] == ["已审核通过（锁定）", row[2], "2025年1月20日 09:30", "未设截止日期", "20",
                        "2025年1月23日 09:30", "1"]  # fmt: skip
     assert re.fullmatch(r"\d+/40", row[2])
 
@@ -292,3 +292,21 @@ def test_it_opens_in_libreoffice(bureau_user, demo, tmp_path):
             check=True,
         )
         assert list(tmp_path.glob("page*.png"))
+
+
+def test_it_judges_timeliness_against_the_bureaus_due_date(bureau_user, demo):
+    ReportingPeriod.objects.create(year=2024, due_on=date(2025, 1, 15))
+    for code, day in (("141123", 20), ("141122", 10)):
+        submission = Submission.objects.create(
+            area=Area.objects.get(code=code), year=2024, state=Submission.State.SUBMITTED
+        )
+        event = SubmissionEvent.objects.create(
+            submission=submission, action="submit", from_state="draft", to_state="submitted"
+        )
+        moment = timezone.make_aware(timezone.datetime(2025, 1, day, 9, 30))
+        SubmissionEvent.objects.filter(pk=event.pk).update(at=moment)
+    _, document = download(logged_in(bureau_user))
+    rows = {r[0]: r for r in table(document, "县（市、区）", "填报状态")}
+    assert rows["兴县"][4] == "逾期提交" and rows["交城县"][4] == "按时"
+    assert rows["汾阳市"][4] == "逾期未报"
+    assert "市局规定2024年数据于2025年1月15日前报送，1个按时首次提交" in text(document)
