@@ -40,6 +40,7 @@ class InputSpec:
     choices: tuple[str, ...] = ()
     percent: bool = False  # a share that must lie within 0–100
     fall: bool = False  # a fall in % (下降幅度, 下降率): may be negative, never above 100
+    signed: bool = False  # a rate of change (幅度, 下降率) may be negative; a level may not
 
     @property
     def unit(self) -> str:
@@ -55,11 +56,14 @@ def input_spec(rule: dict | None, *, unit: str, name: str, parent_name: str = ""
     what the rule asks (rules.rule_asks: a number, the accepted states and 否, or 是/否), and
     the range of the number. A share (unit %, or a name that says so, the parent's where the
     row is a condition such as 11.1) lies within 0–100, whatever the printed unit (8.3 and
-    11.1 print none). A rate of change (幅度, 下降率) may be negative; a fall is at most 100%."""
+    11.1 print none). A rate of change (幅度, 下降率) may be negative; a fall is at most 100%;
+    every other number is a level (a share, an area per person, a concentration) and is ≥ 0."""
     asks = rule_asks(rule)
     names = [n.split("：")[0].strip() for n in (name, parent_name) if n]
     if any(is_rate_name(n) for n in names):
-        return InputSpec(asks.number, asks.choices, fall=any("下降" in n for n in names))
+        return InputSpec(
+            asks.number, asks.choices, fall=any("下降" in n for n in names), signed=True
+        )
     share = unit == "%" or (not unit and any(_SHARE.search(n) for n in names))
     return InputSpec(asks.number, asks.choices, share)
 

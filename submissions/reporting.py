@@ -218,6 +218,11 @@ BLANK_REPORT = (
     "没有填写数值或状态：只有备注不能保存。留空表示不改动；"
     "要撤回已报的数据，请填“撤回”并在备注写明理由"
 )
+# The same, where a value is on record and the person emptied its cell (in the form above all).
+CLEARED_REPORT = (
+    "没有填写数值或状态：清空不会删除已报的数值（留空表示不改动）。要撤回本年已报的数据，"
+    "请填“撤回”并在备注写明理由；只改备注时请保留原来的数值"
+)
 
 
 def value_fields(
@@ -227,6 +232,7 @@ def value_fields(
     strict: bool = True,
     judgement: str = "",
     text_on_record: str | None = None,
+    reported_before: bool = False,
 ) -> ValueFields:
     """What is stored for a reported value, derived from its texts alone.
 
@@ -238,7 +244,8 @@ def value_fields(
     (`87.4，考核要求持续改善`) and its leading number or state wording is read; so is a text
     equal to `text_on_record` (it passed its own route's check when it was stored), so that a
     note can be added to a printed value without retyping it.
-    `judgement` is the one to store when the report carries none.
+    `judgement` is the one to store when the report carries none; `reported_before`: a value
+    or choice is on record (an emptied cell is then explained as such).
     Raises InputError (field `text`, `choice` or `note`)."""
     choice = clean_text(report.choice, field="choice").replace(" ", "").replace("\u3000", "")
     note = clean_text(report.note, field="note")
@@ -246,13 +253,19 @@ def value_fields(
     if strict and len(note) > NOTE_MAX:
         raise InputError("note", f"备注不能超过{NOTE_MAX}字，实际{len(note)}字")
     if strict and not (text or choice):
-        raise InputError("text", BLANK_REPORT)
+        raise InputError("text", CLEARED_REPORT if reported_before else BLANK_REPORT)
     if strict and text != text_on_record:
         _, number, canonical = read_number(text, places=NUMBER_PLACES)
         if number is not None and not spec.number:
             raise InputError("text", "本指标不填数值，请在“状态或是否完成”中选择")
         if number is not None and spec.percent and not (0 <= number <= 100):
             raise InputError("text", f"百分比应在0–100之间，实际为{plain(number)}")
+        if number is not None and not spec.signed and number < 0:
+            raise InputError(
+                "text",
+                f"本指标的数值是水平值，不能为负数，实际为{plain(number)}"
+                "（只有“下降幅度”“提高幅度”等变化率指标可以填负数）",
+            )
         if number is not None and spec.fall and number > 100:
             raise InputError(
                 "text", f"下降幅度（%）不能超过100，实际为{plain(number)}（上升请填负数）"
@@ -480,6 +493,7 @@ def _value_change(
         report,
         strict=strict,
         text_on_record=before.seen()["value_text"] or None if before else None,
+        reported_before=before is not None and bool(before.value_text or before.choice),
     )
     judgement = after.judgement
     if before is not None and report.judgement is None:

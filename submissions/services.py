@@ -237,17 +237,24 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
     return bool(created or updated or removed)
 
 
-def _refuse_if_closed(year: int, *, user, route: str) -> None:
-    """After the year's closing date (ReportingPeriod.closes_on) a county officer's report is
-    refused; the bureau may still correct, or move the date."""
-    if route not in REPORT_ROUTES or not bound_by_closing_date(user):
-        return
+def closed_refusal(year: int, *, user) -> str:
+    """Why the user may no longer change or submit the year: after its closing date
+    (ReportingPeriod.closes_on) a county officer's reports and submission are refused (the
+    bureau may still correct, or move the date). "" while open. One query."""
+    if not bound_by_closing_date(user):
+        return ""
     period = ReportingPeriod.objects.filter(year=year, closes_on__isnull=False).first()
-    if period is not None and timezone.localdate() > period.closes_on:
-        raise SubmissionError(
-            f"{year}年的县区填报已于{period.closes_on:%Y年%-m月%-d日}关闭，不能再修改；"
-            "如确需修改，请联系市局延后关闭日期"
-        )
+    if period is None or timezone.localdate() <= period.closes_on:
+        return ""
+    return (
+        f"{year}年的县区填报已于{period.closes_on:%Y年%-m月%-d日}关闭，不能再修改或提交；"
+        "如确需修改，请联系市局延后关闭日期"
+    )
+
+
+def _refuse_if_closed(year: int, *, user, route: str) -> None:
+    if route in REPORT_ROUTES and (refusal := closed_refusal(year, user=user)):
+        raise SubmissionError(refusal)
 
 
 def submission_get_or_create(*, area: Area, year: int) -> Submission:
@@ -611,6 +618,8 @@ def _act(
     comment = comment.strip()
     if step.comment_required and not comment:
         raise SubmissionError(step.comment_required)
+    if step.actor == workflow.REPORTER and (refusal := closed_refusal(submission.year, user=user)):
+        raise SubmissionError(refusal)
     if action in {workflow.Action.SUBMIT, workflow.Action.APPROVE}:
         completeness = build_catalogue(submission.area, submission.year).completeness()
         name = f"{submission.area.name}{submission.year}年"

@@ -93,6 +93,7 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
     lines = catalogue(area, year)
     state = submission.state if submission else Submission.State.DRAFT
     entered = services.entered_by(submission) if submission and area.is_city else frozenset()
+    closed = services.closed_refusal(year, user=request.user)
     return render(
         request,
         "submissions/detail.html",
@@ -108,13 +109,17 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             "steps": workflow.offered(
                 state,
                 lambda step: (
-                    submission is not None and can_take(request.user, area, step, entered=entered)
+                    submission is not None
+                    and can_take(request.user, area, step, entered=entered)
+                    and not (closed and step.actor == workflow.REPORTER)
                 ),
             ),
             "uploads": submission.uploads.select_related("uploaded_by") if submission else [],
             "events": submission.events.select_related("by") if submission else [],
             "can_upload": can_report(request.user, area)
-            and not (submission and submission.is_locked),
+            and not (submission and submission.is_locked)
+            and not closed,
+            "closed": closed,
             "can_review": can_review(request.user),
             "upload_form": UploadForm(),
             "comment_form": CommentForm(),
@@ -352,6 +357,7 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cells, nothing saved while there is one."""
     area, year = _area_year(code, year)
     require_report(request.user, area)
+    closed = services.closed_refusal(year, user=request.user)
     book = catalogue(area, year)
     rows = entry.form_rows(book)
     if request.method == "POST":
@@ -406,8 +412,12 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "value_rows": [r for r in rows if r.kind == "value"],
             "progress_rows": [r for r in rows if r.kind == "progress"],
             "statuses": PROGRESS_STATUSES,
-            "editable": submission is None
-            or submission.state in {Submission.State.DRAFT, Submission.State.RETURNED},
+            "closed": closed,
+            "editable": not closed
+            and (
+                submission is None
+                or submission.state in {Submission.State.DRAFT, Submission.State.RETURNED}
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )

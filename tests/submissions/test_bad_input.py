@@ -280,6 +280,9 @@ def test_errors_are_listed_for_every_row_at_once(officer):
         ("11.1", 9500, "G列：百分比应在0–100之间，实际为9500"),
         # 8.2 劣V类水体比例下降幅度: a fall may be negative, never above 100%.
         ("8.2", 9500, "G列：下降幅度（%）不能超过100，实际为9500（上升请填负数）"),
+        # 32 城镇人均公园绿地面积 (平方米/人) and 20 (吨标准煤/万元) are levels: never negative.
+        ("32", -12, "G列：本指标的数值是水平值，不能为负数，实际为-12"),
+        ("20", "-0.5", "G列：本指标的数值是水平值，不能为负数，实际为-0.5"),
     ],
 )
 def test_a_share_or_a_fall_without_a_printed_unit_keeps_its_range(officer, code, typed, message):

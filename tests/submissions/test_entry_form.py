@@ -129,3 +129,18 @@ def test_a_withdrawal_needs_a_reason_written_now_not_the_old_note(jiaocheng_offi
                                  "v-28-base": base_of(page, "v-28")})  # fmt: skip
     assert response.status_code == 302
     assert not IndicatorValue.objects.filter(area__code="141122", year=2025, indicator__code="28")
+
+
+def test_emptying_a_reported_value_explains_how_to_withdraw_and_keeps_it(jiaocheng_officer):
+    client = logged_in(jiaocheng_officer)
+    page = client.get(URL).content.decode()
+    client.post(URL, {"v-28-text": "96", "v-28-choice": "", "v-28-note": "住建局数据",
+                      "v-28-base": base_of(page, "v-28")})  # fmt: skip
+    page = client.get(URL).content.decode()
+    response = client.post(URL, {"v-28-text": "", "v-28-choice": "", "v-28-note": "住建局数据",
+                                 "v-28-base": base_of(page, "v-28")})  # fmt: skip
+    assert response.status_code == 400
+    row = html.unescape(response.content.decode().split('id="row-28"')[1].split("</tr>")[0])
+    assert "清空不会删除已报的数值" in row and "请填“撤回”并在备注写明理由" in row
+    value = IndicatorValue.objects.get(area__code="141122", year=2025, indicator__code="28")
+    assert value.value_text == "96"

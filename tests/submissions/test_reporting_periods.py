@@ -61,6 +61,31 @@ def test_after_the_closing_date_a_county_cannot_change_its_year(jiaocheng_office
                 route="form", user=bureau_user)  # fmt: skip
 
 
+def test_a_closed_year_says_so_before_saving_and_refuses_the_counties_submit(
+    jiaocheng_officer, bureau_user
+):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    report_save(area=jiaocheng(), year=2025, values=[ValueReport("28", text="96")],
+                route="form", user=jiaocheng_officer)  # fmt: skip
+    submission = Submission.objects.create(area=jiaocheng(), year=2025)
+    ReportingPeriod.objects.create(year=2025, due_on=yesterday, closes_on=yesterday)
+    client = logged_in(jiaocheng_officer)
+    form = client.get("/submissions/141122/2025/form/").content.decode()
+    notice = form.split('id="form-locked"')[1].split("</p>")[0]
+    assert "县区填报已于" in notice and "关闭" in notice
+    assert 'id="save-draft"' not in form and "disabled" in form.split('id="row-28"')[1]
+    detail = client.get("/submissions/141122/2025/").content.decode()
+    assert 'id="period-closed"' in detail
+    assert "提交市局审核" not in detail and 'id="open-form"' not in detail
+    response = client.post("/submissions/141122/2025/submit/", {"incomplete_ok": "1"}, follow=True)
+    assert "不能再修改或提交" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.DRAFT  # refused, with the reason
+    # the bureau still corrects and sees no notice
+    bureau = logged_in(bureau_user).get("/submissions/141122/2025/form/").content.decode()
+    assert 'id="save-draft"' in bureau and "县区填报已于" not in bureau
+
+
 def test_each_role_lands_on_its_to_do_list(jiaocheng_officer, bureau_user, leader):
     ReportingPeriod.objects.create(year=2024, due_on=date(2025, 3, 31))
     submission = submit(jiaocheng(), 2023, date(2024, 3, 1))
