@@ -46,19 +46,44 @@ def value_warnings(line: IndicatorLine) -> list[Warning]:
     return [Warning(line.code, message, noted) for message in found]
 
 
+def _planned(line: ProgressLine) -> Decimal | None:
+    """The row's planned amount as printed (万元); None for `--` or a merged cell."""
+    try:
+        return Decimal(line.amount.replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        return None
+
+
 def progress_warnings(line: ProgressLine) -> list[Warning]:
-    """Completed investment above the row's planned amount (万元)."""
+    """Completed investment (万元) above the row's planned amount, or reported for a project
+    said not to have started (未开工)."""
     current = line.current
     if current is None or current.amount is None:
         return []
-    try:
-        planned = Decimal(line.amount.replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        return []  # `--`: no planned amount printed
-    if current.amount > planned:
-        message = f"已完成投资{fmt(current.amount)}万元，超过计划投资{fmt(planned)}万元，请核实"
-        return [Warning(line.key, message, bool(current.note.strip()))]
-    return []
+    found, planned = [], _planned(line)
+    if planned is not None and current.amount > planned:
+        found.append(f"已完成投资{fmt(current.amount)}万元，超过计划投资{fmt(planned)}万元，请核实")
+    if current.status == "未开工" and current.amount > 0:
+        found.append(f"进展为“未开工”，却填报已完成投资{fmt(current.amount)}万元：请核实进展或金额")
+    return [Warning(line.key, message, bool(current.note.strip())) for message in found]
+
+
+def shared_warnings(lines: list[ProgressLine], totals: dict[int, Decimal]) -> list[Warning]:
+    """For the reviewer: rows shared by several counties whose completed amounts, added over
+    every county that reported the year (`totals`, 万元 by row id), exceed the planned amount.
+    Not for the counties: the sum holds other counties' unapproved figures."""
+    found = []
+    for line in lines:
+        planned, total = _planned(line), totals.get(line.row_id)
+        if line.shared_with < 2 or planned is None or total is None or total <= planned:
+            continue
+        noted = bool(line.current and line.current.note.strip())
+        message = (
+            f"{line.shared_with}个县（市、区）共同实施，各县填报的已完成投资合计{fmt(total)}万元，"
+            f"超过计划投资{fmt(planned)}万元：请核对各县是否重复填报"
+        )
+        found.append(Warning(line.key, message, noted))
+    return found
 
 
 def warnings_of(catalogue) -> list[Warning]:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,12 +41,11 @@ from .models import Submission, Upload, ValueChange
 from .selectors import (
     catalogue,
     changes_for,
+    completed_totals,
     submission_for,
     submissions_overview,
 )
-from .selectors import (
-    reporting_rates as rates_of,
-)
+from .selectors import reporting_rates as rates_of
 from .spreadsheet import build_template
 
 FIRST_YEAR = 2022
@@ -105,11 +105,22 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             "result": result,
             "catalogue": lines,
             "completeness": lines.completeness(),
-            "warnings": sorted(plausibility.warnings_of(lines), key=lambda w: (w.noted, w.code)),
+            "warnings": sorted(
+                plausibility.warnings_of(lines)
+                + (
+                    plausibility.shared_warnings(
+                        lines.progress,
+                        completed_totals([line.row_id for line in lines.progress], year),
+                    )
+                    if can_review(request.user)
+                    else []
+                ),
+                key=lambda w: (w.noted, w.code),
+            ),
             "steps": workflow.offered(
                 state,
                 lambda step: (
-                    submission is not None
+                    (submission is not None or not lines.completeness().is_empty)
                     and can_take(request.user, area, step, entered=entered)
                     and not (closed and step.actor == workflow.REPORTER)
                 ),
@@ -230,8 +241,13 @@ def submission_action(request: HttpRequest, code: str, year: int, action: str) -
     if step is None or step.actor == workflow.SYSTEM:
         return HttpResponseBadRequest("未知操作")
     submission = submission_for(area, year)
+    if submission is None and step.action == workflow.Action.SUBMIT:
+        # Data on record without a submission record (the plan's or the demo's, an admin
+        # edit): the year is being reported all the same, and may be submitted.
+        if not catalogue(area, year).completeness().is_empty:
+            submission = services.submission_get_or_create(area=area, year=year)
     if submission is None:
-        messages.error(request, f"{area.name}{year}年尚未上传数据，不能{step.label}")
+        messages.error(request, f"{area.name}{year}年尚未填报任何数据，不能{step.label}")
         return redirect("submissions:detail", code=code, year=year)
     try:
         services.submission_act(
@@ -258,7 +274,8 @@ def approve_many(request: HttpRequest) -> HttpResponse:
     else:
         try:
             services.submissions_approve_many(user=request.user, submissions=submissions)
-        except services.SubmissionError as error:
+        except (services.SubmissionError, PermissionDenied) as error:
+            # e.g. the city's own year, which its enterer may not approve: said, not a bare 403
             messages.error(request, f"批量审核未执行（全部未改动）：{error}")
         else:
             names = "、".join(s.area.name for s in submissions)

@@ -90,3 +90,40 @@ def test_whoever_uploaded_the_citys_file_may_not_approve_it(bureau_user):
         services.submission_act(user=bureau_user, submission=submission, action="approve")
     with pytest.raises(PermissionDenied):
         services.submission_act(user=second, submission=submission, action="approve")
+
+
+def test_a_batch_with_the_citys_own_year_says_why_and_approves_nothing(bureau_user):
+    first = logged_in(bureau_user)
+    enter_city_value(first)
+    first.post(f"{DETAIL}submit/", {"incomplete_ok": "1"})
+    county = Submission.objects.create(
+        area=Area.objects.get(code="141122"), year=2024, state="submitted"
+    )
+    city = Submission.objects.get(area__code="141100", year=2024)
+    response = first.post(
+        "/submissions/approve/",
+        {"submission": [county.pk, city.pk], "year": "2024"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "批量审核未执行（全部未改动）" in page and "另一位市局工作人员审核通过" in page
+    assert set(Submission.objects.values_list("state", flat=True)) == {"submitted"}
+
+
+def test_a_year_on_record_without_a_submission_record_can_be_submitted(jiaocheng_officer):
+    from submissions.reporting import ValueReport
+    from submissions.services import report_save
+
+    area = Area.objects.get(code="141122")
+    report_save(area=area, year=2024, values=[ValueReport("28", text="96")], route="demo",
+                user=None)  # fmt: skip
+    Submission.objects.filter(area=area, year=2024).delete()  # as the demo leaves it
+    client = logged_in(jiaocheng_officer)
+    assert "step-submit" in client.get("/submissions/141122/2024/").content.decode()
+    client.post("/submissions/141122/2024/submit/", {"incomplete_ok": "1"})
+    assert Submission.objects.get(area=area, year=2024).state == "submitted"
+    # with nothing on record there is nothing to submit, and no record is made
+    assert "step-submit" not in client.get("/submissions/141122/2023/").content.decode()
+    client.post("/submissions/141122/2023/submit/", {"incomplete_ok": "1"})
+    assert not Submission.objects.filter(area=area, year=2023).exists()

@@ -45,12 +45,16 @@ def test_a_standard_of_100_makes_100_usual_and_a_note_counts_as_explained():
     assert warning.noted
 
 
-def test_completed_investment_above_the_plan_is_flagged():
-    row = ProgressLine(
+def progress_line(status, amount, *, planned="1,000"):
+    return ProgressLine(
         key="4-4-2", row_id=1, domain="生态经济", group="g", subcategory="", content="",
-        place="", amount="1,000", years="", shared_with=1,
-        current=ProgressCurrent(status="在建", amount=Decimal("1200")),
+        place="", amount=planned, years="", shared_with=1,
+        current=ProgressCurrent(status=status, amount=Decimal(amount)),
     )  # fmt: skip
+
+
+def test_completed_investment_above_the_plan_is_flagged():
+    row = progress_line("在建", "1200")
     (warning,) = progress_warnings(row)
     assert "超过计划投资1000万元" in warning.message
     assert progress_warnings(ProgressLine(**{**row.__dict__, "amount": "--"})) == []
@@ -72,3 +76,35 @@ def test_the_form_and_the_review_page_show_the_warnings_unexplained_first(
     section = review.split('id="plausibility"')[1].split("</section>")[0]
     assert section.index("29：") < section.index("3：")  # unexplained first
     assert "（已备注说明）" in section and "（未说明）" in section
+
+
+def test_an_amount_for_a_project_not_started_is_flagged():
+    (warning,) = progress_warnings(progress_line("未开工", "30"))
+    assert "进展为“未开工”，却填报已完成投资30万元" in warning.message
+    assert progress_warnings(progress_line("在建", "30")) == []
+
+
+@pytest.mark.django_db
+def test_the_reviewer_sees_a_shared_row_overrun_across_counties_and_the_counties_do_not(
+    jiaocheng_officer, xingxian_officer, bureau_user
+):
+    from counties.models import Area
+    from projects.models import InvestmentRow
+    from submissions.reporting import ProgressReport
+
+    row = next(
+        r
+        for r in InvestmentRow.objects.filter(amount__isnull=False).prefetch_related("counties")
+        if {"141122", "141123"} <= {a.code for a in r.counties.all()}
+    )
+    share = row.amount * Decimal("0.6")  # each below the plan, both together above it
+    for code, officer in (("141122", jiaocheng_officer), ("141123", xingxian_officer)):
+        progress = [ProgressReport(row.pk, status="在建", amount=str(share))]
+        report_save(area=Area.objects.get(code=code), year=2025, user=officer, route="form",
+                    progress=progress)  # fmt: skip
+    review = logged_in(bureau_user).get("/submissions/141122/2025/").content.decode()
+    assert "各县填报的已完成投资合计" in review.split('id="plausibility"')[1]
+    own = logged_in(jiaocheng_officer).get("/submissions/141122/2025/").content.decode()
+    assert "各县填报的已完成投资合计" not in own  # the sum holds 兴县's unapproved figure
+    form = logged_in(jiaocheng_officer).get("/submissions/141122/2025/form/").content.decode()
+    assert "各县填报的已完成投资合计" not in form
