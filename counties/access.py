@@ -59,6 +59,22 @@ def can_report(user: User, area: Area) -> bool:
     return role == Role.COUNTY and assigned_area_id(user) == area.pk
 
 
+def can_view_evidence(user: User, evidence) -> bool:
+    """May the user open this supporting document (a submissions.models.Evidence)? Whoever may
+    see the area's values; a deleted one only the reviewers, for the history."""
+    return can_view(user, evidence.area) and (not evidence.is_deleted or can_review(user))
+
+
+def can_delete_evidence(user: User, evidence) -> bool:
+    """May the user delete this supporting document? Its uploader, while still reporting for
+    the area (the year's state — approved, in review, closed — is the write path's check)."""
+    return (
+        not evidence.is_deleted
+        and evidence.uploaded_by_id == getattr(user, "pk", None)
+        and can_report(user, evidence.area)
+    )
+
+
 def can_review(user: User) -> bool:
     """May the user review (approve, return, reopen, ask questions)? Bureau staff only."""
     return role_of(user) == Role.BUREAU

@@ -251,6 +251,10 @@ SUBMISSION_MAX_UNCOMPRESSED_BYTES = env_int("SUBMISSION_MAX_UNCOMPRESSED_BYTES",
 SUBMISSION_REJECTED_KEEP_DAYS = env_int("SUBMISSION_REJECTED_KEEP_DAYS", 30, minimum=0)
 # Disk space one user's kept upload files may take; an upload over it is refused.
 SUBMISSION_USER_QUOTA_BYTES = env_int("SUBMISSION_USER_QUOTA_BYTES", 200 * 1024 * 1024, minimum=0)
+# Supporting documents (佐证材料): the largest file accepted, and how many one save of the entry
+# form may carry (nginx's client_max_body_size must be at least their product plus 1 MB).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_SAVE = env_int("EVIDENCE_MAX_FILES_PER_SAVE", 5)
 FILE_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_UPLOAD_BYTES + 1024 * 1024
 COUNTY_OFFICERS_SEE_APPROVED_RESULTS = env_bool("COUNTY_OFFICERS_SEE_APPROVED_RESULTS", True)

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
 from counties.models import Area
@@ -14,7 +16,7 @@ from projects.models import ProjectProgress
 
 from . import services
 from .catalogue import choice_of
-from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .models import Evidence, ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
 from .reporting import ProgressReport, ValueReport, by_kind, plain, plan
 from .resources import ProgressResource, ValueResource
 from .selectors import catalogue, lock_refusal
@@ -310,6 +312,27 @@ class ValueChangeAdmin(ReadOnlyAdmin):
     )
     list_filter = ("via", "year", "area")
     search_fields = ("indicator__name", "old", "new")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    """Supporting documents: attached and deleted only on the county-year's pages (the write
+    path's checks); here to look them up. The file opens through the page that checks who may
+    see it, never from MEDIA_ROOT directly."""
+
+    list_display = (
+        "uploaded_at", "area", "year", "indicator", "investment_row", "document", "kind",
+        "size", "uploaded_by", "deleted_at",
+    )  # fmt: skip
+    list_filter = ("year", "area", "kind")
+    search_fields = ("original_name", "sha256")
+    exclude = ("file",)
+    readonly_fields = ("document",)
+
+    @admin.display(description="文件")
+    def document(self, obj: Evidence) -> str:
+        url = reverse("submissions:evidence_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
 @admin.register(ReportingPeriod)

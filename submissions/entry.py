@@ -3,8 +3,9 @@ reports the upload produces (reporting.ValueReport / ProgressReport), saved by t
 path. Pure: no ORM, no request; the view passes the catalogue and the posted fields.
 
 Field names: `v-<code>-text|choice|note|base` for an indicator, `p-<row id>-status|amount|note|
-base` for a progress row; `base` holds what the form showed (the three fields joined by a unit
-separator), so a change made meanwhile by another route is kept, as for a re-uploaded file.
+base` for a progress row, `<prefix>-evidence` for the files attached to a row; `base` holds
+what the form showed (the three fields joined by a unit separator), so a change made meanwhile
+by another route is kept, as for a re-uploaded file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .catalogue import WITHDRAW, Catalogue, IndicatorLine, ProgressLine
+from .evidence import EvidenceFile
 from .reporting import PlanError, ProgressReport, ValueReport, plain
 
 SEPARATOR = "\x1f"  # joins the three shown fields in the hidden `base` input
@@ -29,11 +31,16 @@ class Row:
     errors: dict[str, str] = field(default_factory=dict)
     status: object = None  # the row's computed result (IndicatorResult), after saving
     warnings: list = field(default_factory=list)  # plausibility.Warning of the value on record
+    evidence: list = field(default_factory=list)  # the row's supporting documents (Evidence)
+
+    @property
+    def key(self) -> str:
+        """The row's key among the evidence (selectors.evidence_for)."""
+        return str(self.line.code if self.kind == "value" else self.line.row_id)
 
     @property
     def prefix(self) -> str:
-        key = self.line.code if self.kind == "value" else self.line.row_id
-        return f"{'v' if self.kind == 'value' else 'p'}-{key}"
+        return f"{'v' if self.kind == 'value' else 'p'}-{self.key}"
 
 
 def _shown_value(line: IndicatorLine) -> dict[str, str]:
@@ -134,3 +141,16 @@ def read_post(catalogue: Catalogue, data: Mapping[str, str]) -> Posted:
             )  # fmt: skip
         posted.reported[row.kind].append(shown)
     return posted
+
+
+def posted_files(rows: list[Row], files) -> list[tuple[Row, EvidenceFile]]:
+    """Every file chosen in a row's 佐证材料 input (`files`: the request's FILES, a mapping with
+    getlist), with its row; parents take none."""
+    found = []
+    for row in rows:
+        if row.kind == "value" and row.line.is_parent:
+            continue
+        for upload in files.getlist(f"{row.prefix}-evidence"):
+            content = upload.read()
+            found.append((row, EvidenceFile(row.kind, row.key, upload.name, content)))
+    return found

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -123,20 +126,9 @@ class Upload(models.Model):
         return f"{self.submission} {self.original_name}"
 
 
-class ValueChange(models.Model):
-    """One changed field of an indicator value or a project progress record: who, when, old →
-    new, and through which upload or edit."""
-
-    class Via(models.TextChoices):
-        """The route a change came through (every route goes through services.report_save)."""
-
-        UPLOAD = "upload", "上传表格"
-        FORM = "form", "网页填报"
-        ADMIN = "admin", "后台修改"
-        ADMIN_IMPORT = "import", "后台导入"
-        COMMAND = "command", "命令行导入"
-        DEMO = "demo", "演示数据"
-        SEED = "seed", "规划数据"
+class ReportRow(models.Model):
+    """What is about one row of an area-year's report: an indicator value or a project
+    progress row (exactly one of the two, see row_constraint)."""
 
     area = models.ForeignKey(
         Area, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+"
@@ -158,6 +150,35 @@ class ValueChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+
+def row_constraint(name: str) -> models.CheckConstraint:
+    """Exactly one of indicator and investment_row (a ReportRow's)."""
+    return models.CheckConstraint(
+        name=name,
+        condition=models.Q(indicator__isnull=False, investment_row__isnull=True)
+        | models.Q(indicator__isnull=True, investment_row__isnull=False),
+    )
+
+
+class ValueChange(ReportRow):
+    """One changed field of an indicator value or a project progress record: who, when, old →
+    new, and through which upload or edit."""
+
+    class Via(models.TextChoices):
+        """The route a change came through (every route goes through services.report_save)."""
+
+        UPLOAD = "upload", "上传表格"
+        FORM = "form", "网页填报"
+        ADMIN = "admin", "后台修改"
+        ADMIN_IMPORT = "import", "后台导入"
+        COMMAND = "command", "命令行导入"
+        DEMO = "demo", "演示数据"
+        SEED = "seed", "规划数据"
+
     field = models.CharField("字段", max_length=40)
     old = models.TextField("原值", blank=True)
     new = models.TextField("新值", blank=True)
@@ -166,6 +187,14 @@ class ValueChange(models.Model):
     upload = models.ForeignKey(
         Upload,
         verbose_name="上传记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    evidence = models.ForeignKey(
+        "Evidence",
+        verbose_name="佐证材料",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -186,11 +215,7 @@ class ValueChange(models.Model):
         verbose_name_plural = "修改记录"
         ordering = ["-changed_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                name="change_is_for_a_value_or_a_progress",
-                condition=models.Q(indicator__isnull=False, investment_row__isnull=True)
-                | models.Q(indicator__isnull=True, investment_row__isnull=False),
-            ),
+            row_constraint("change_is_for_a_value_or_a_progress"),
         ]
 
     def __str__(self) -> str:
@@ -223,3 +248,66 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年：{self.due_on:%Y-%m-%d}前报送"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """A generated name under MEDIA_ROOT/evidence/<area code>/<year>/: the county's own file
+    name is kept in the record only (it may hold anything a path must not)."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"evidence/{instance.area.code}/{instance.year}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(ReportRow):
+    """A supporting document (佐证材料) attached to one area-year's indicator value or project
+    progress row. Never removed: a deletion marks it deleted (who, when), the file stays for the
+    history; written only by services.evidence_attach / evidence_delete."""
+
+    class Kind(models.TextChoices):
+        """The file types accepted, told by content (submissions/evidence.py), not by name."""
+
+        PDF = "pdf", "PDF 文档"
+        JPG = "jpg", "JPG 图片"
+        PNG = "png", "PNG 图片"
+        XLSX = "xlsx", "Excel 工作簿（.xlsx）"
+        DOCX = "docx", "Word 文档（.docx）"
+
+    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    kind = models.CharField("类型", max_length=5, choices=Kind.choices)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            row_constraint("evidence_is_for_a_value_or_a_progress"),
+        ]
+        indexes = [models.Index(fields=["area", "year"], name="evidence_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area.name}{self.year}年 {self.original_name}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def size_label(self) -> str:
+        from .evidence import size_text
+
+        return size_text(self.size)

@@ -22,7 +22,7 @@ from .catalogue import (
     ProgressLine,
     input_spec,
 )
-from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .models import Evidence, ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
 from .timeliness import timeliness
 
 
@@ -358,8 +358,28 @@ def reporting_rates(areas, years: list[int]) -> tuple[list[dict], list[YearRates
 
 def changes_for(area: Area, year: int, *, indicator: Indicator | None = None):
     changes = ValueChange.objects.filter(area=area, year=year).select_related(
-        "indicator", "investment_row__group__domain", "changed_by", "upload"
+        "indicator", "investment_row__group__domain", "changed_by", "upload", "evidence"
     )
     if indicator is not None:
         changes = changes.filter(indicator=indicator)
     return changes.order_by("-changed_at", "-pk")
+
+
+def evidence_for(area: Area, year: int, *, deleted: bool = False) -> dict[tuple[str, str], list]:
+    """The area-year's supporting documents by row: ("value", indicator code) or ("progress",
+    str(investment row id)) → [Evidence] in upload order; deleted ones only with `deleted`
+    (the history, for reviewers). One query."""
+    found: dict[tuple[str, str], list] = defaultdict(list)
+    documents = Evidence.objects.filter(area=area, year=year).select_related(
+        "indicator", "uploaded_by"
+    )
+    if not deleted:
+        documents = documents.filter(deleted_at__isnull=True)
+    for document in documents:
+        key = (
+            ("value", document.indicator.code)
+            if document.indicator_id
+            else ("progress", str(document.investment_row_id))
+        )
+        found[key].append(document)
+    return dict(found)

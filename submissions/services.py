@@ -20,12 +20,19 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from counties.access import bound_by_closing_date, require_report, require_review, require_step
+from counties.access import (
+    bound_by_closing_date,
+    can_delete_evidence,
+    require_report,
+    require_review,
+    require_step,
+)
 from counties.models import Area
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
@@ -35,7 +42,8 @@ from projects.models import ProjectProgress
 
 from . import workflow
 from .catalogue import Catalogue, IndicatorLine
-from .models import ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .evidence import EvidenceFile, evidence_check, size_text
+from .models import Evidence, ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
 from .reporting import (
     NEW,
     UPDATE,
@@ -126,15 +134,7 @@ def report_save(
                 .update(version=F("version") + 1)
             )
         submission = Submission.objects.select_for_update().filter(area=area, year=year).first()
-        if submission is not None and submission.is_locked:
-            raise SubmissionError(_locked_message(area, year))
-        if (
-            submission is not None
-            and submission.state == Submission.State.SUBMITTED
-            and route in REPORT_ROUTES
-        ):
-            raise SubmissionError(_in_review_message(area, year))
-        _refuse_if_closed(year, user=user, route=route)
+        _refuse_unless_reportable(submission, area, year, user=user, route=route)
         if expected_version is not None and not bumped:
             raise StaleReport(
                 "预览之后这一县区年度的数据已被他人更新，这次上传未保存："
@@ -237,6 +237,31 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
     return bool(created or updated or removed)
 
 
+def reporting_refusal(
+    submission: Submission | None, area: Area, year: int, *, user, route: str = Via.FORM
+) -> str:
+    """Why the user may not change the area-year's report now (values, progress, evidence),
+    or "" if they may: approved (locked); for the county's own routes in review; after the
+    closing date for a county officer. Whether the user may report for the area at all is
+    counties.access's question. At most one query."""
+    if submission is not None and submission.is_locked:
+        return _locked_message(area, year)
+    if (
+        submission is not None
+        and submission.state == Submission.State.SUBMITTED
+        and route in REPORT_ROUTES
+    ):
+        return _in_review_message(area, year)
+    return closed_refusal(year, user=user) if route in REPORT_ROUTES else ""
+
+
+def _refuse_unless_reportable(
+    submission: Submission | None, area: Area, year: int, *, user, route: str
+) -> None:
+    if refusal := reporting_refusal(submission, area, year, user=user, route=route):
+        raise SubmissionError(refusal)
+
+
 def closed_refusal(year: int, *, user) -> str:
     """Why the user may no longer change or submit the year: after its closing date
     (ReportingPeriod.closes_on) a county officer's reports and submission are refused (the
@@ -250,11 +275,6 @@ def closed_refusal(year: int, *, user) -> str:
         f"{year}年的县区填报已于{period.closes_on:%Y年%-m月%-d日}关闭，不能再修改或提交；"
         "如确需修改，请联系市局延后关闭日期"
     )
-
-
-def _refuse_if_closed(year: int, *, user, route: str) -> None:
-    if route in REPORT_ROUTES and (refusal := closed_refusal(year, user=user)):
-        raise SubmissionError(refusal)
 
 
 def submission_get_or_create(*, area: Area, year: int) -> Submission:
@@ -672,3 +692,102 @@ def submissions_approve_many(
     require_review(user)
     with transaction.atomic():
         return [submission_approve(user=user, submission=s, comment=comment) for s in submissions]
+
+
+# -- supporting documents (佐证材料) ----------------------------------------------------------
+
+
+def _evidence_target(book: Catalogue, item: EvidenceFile) -> dict:
+    if item.kind == "value":
+        line = book.indicator(str(item.key))
+        if line is None or line.is_parent:
+            raise SubmissionError(f"指标“{item.key}”不在本年度的填报表中，不能附加佐证材料")
+        return {"indicator_id": line.indicator_id}
+    key = str(item.key)
+    row = book.progress_by_row(int(key)) if key.isdigit() else None
+    if row is None:
+        raise SubmissionError(f"投资明细“{key}”不涉及{book.area_name}，不能附加佐证材料")
+    return {"investment_row_id": row.row_id}
+
+
+def evidence_attach(
+    *, user, area: Area, year: int, files: Sequence[EvidenceFile], route: str = Via.FORM
+) -> list[Evidence]:
+    """Attach supporting documents to an area-year's values or project rows, all or none.
+
+    Each file is checked by content (evidence.evidence_check: type, EVIDENCE_MAX_BYTES), stored
+    under a generated name (Evidence.file), and recorded in the history (field 佐证材料, the
+    route). At most EVIDENCE_MAX_FILES_PER_SAVE files; the user's quota counts them.
+    Raises PermissionDenied (may not report for the area), EvidenceRefused (a file; nothing
+    kept), SubmissionError (approved, in review, closed, an unknown row, too many files)."""
+    require_report(user, area)
+    if not files:
+        return []
+    if len(files) > settings.EVIDENCE_MAX_FILES_PER_SAVE:
+        raise SubmissionError(
+            f"一次最多附加 {settings.EVIDENCE_MAX_FILES_PER_SAVE} 个佐证材料，这次选择了"
+            f" {len(files)} 个：请分几次保存"
+        )
+    checked = [evidence_check(item.name, item.content) for item in files]
+    try:
+        upload_quota_check(user=user, size=sum(c.size for c in checked))
+    except QuotaExceeded as error:
+        raise SubmissionError(str(error)) from error
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(area=area, year=year).first()
+            _refuse_unless_reportable(submission, area, year, user=user, route=route)
+            book = build_catalogue(area, year)
+            targets = [_evidence_target(book, item) for item in files]
+            history = []
+            for item, check, target in zip(files, checked, targets, strict=True):
+                evidence = Evidence(
+                    area=area, year=year, original_name=item.name[:255], kind=check.kind,
+                    size=check.size, sha256=check.sha256, uploaded_by=user, **target,
+                )  # fmt: skip
+                evidence.file.save(f"file{check.suffix}", ContentFile(item.content), save=False)
+                stored.append(evidence)
+                evidence.save()
+                new = f"{evidence.original_name}（{size_text(check.size)}）"
+                change = ValueChange(
+                    area=area, year=year, field="佐证材料", old="", new=new, via=route,
+                    evidence=evidence, changed_by=user, **target,
+                )  # fmt: skip
+                history.append(change)
+            ValueChange.objects.bulk_create(history)
+            if submission is None:
+                submission_get_or_create(area=area, year=year)
+    except BaseException:
+        for evidence in stored:  # the rows are rolled back: leave no file without its record
+            evidence.file.delete(save=False)
+        raise
+    return stored
+
+
+def evidence_delete(*, user, evidence: Evidence, route: str = Via.FORM) -> Evidence:
+    """Delete a supporting document: marked deleted (who, when) and recorded in the history;
+    the file stays for the history (reviewers may still open it). Only its uploader, and only
+    while the year may be changed. Raises PermissionDenied, SubmissionError."""
+    if not can_delete_evidence(user, evidence):
+        raise PermissionDenied("只有上传人可以删除这份佐证材料")
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .filter(area=evidence.area, year=evidence.year)
+            .first()
+        )
+        _refuse_unless_reportable(submission, evidence.area, evidence.year, user=user, route=route)
+        done = Evidence.objects.filter(pk=evidence.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), deleted_by=user
+        )
+        if not done:
+            raise SubmissionError("这份佐证材料已被删除")
+        ValueChange.objects.create(
+            area=evidence.area, year=evidence.year, indicator_id=evidence.indicator_id,
+            investment_row_id=evidence.investment_row_id, field="佐证材料",
+            old=evidence.original_name, new="", comment="删除佐证材料", via=route,
+            evidence=evidence, changed_by=user,
+        )  # fmt: skip
+    evidence.refresh_from_db()
+    return evidence

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Upload
+from .models import Evidence, Upload
 
 # Uploads whose file nobody needs once the reason is known: refused, or overtaken by a change
 # made after the preview.
@@ -29,20 +29,22 @@ def _mb(size: int) -> str:
 
 
 def upload_quota_check(*, user, size: int) -> None:
-    """Refuse a new file of `size` bytes when the user's kept files would pass the quota
-    (SUBMISSION_USER_QUOTA_BYTES; 0 means no quota)."""
+    """Refuse a new file of `size` bytes when the user's kept files (spreadsheets and
+    supporting documents) would pass the quota (SUBMISSION_USER_QUOTA_BYTES; 0: no quota)."""
     quota = settings.SUBMISSION_USER_QUOTA_BYTES
     if not quota:
         return
-    used = (
-        Upload.objects.filter(uploaded_by=user)
+    used = sum(
+        model.objects.filter(uploaded_by=user)
         .exclude(file="")
         .aggregate(total=Sum("size"))["total"]
         or 0
+        for model in (Upload, Evidence)  # a deleted document's file stays for the history
     )
     if used + size > quota:
         raise QuotaExceeded(
-            f"您保存的上传文件已占用 {_mb(used)}，再上传这个 {_mb(size)} 的文件将超过每人 "
+            f"您保存的上传文件和佐证材料已占用 {_mb(used)}，"
+            f"再上传这个 {_mb(size)} 的文件将超过每人 "
             f"{_mb(quota)} 的上限。出错的上传文件会在 {settings.SUBMISSION_REJECTED_KEEP_DAYS} "
             "天后自动删除；如需立即上传，请联系市生态环境局。"
         )

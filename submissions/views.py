@@ -10,19 +10,25 @@ import re
 from collections import defaultdict
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from counties.access import (
     assigned_area_id,
+    can_delete_evidence,
     can_report,
     can_review,
     can_take,
+    can_view_evidence,
     require_report,
     require_review,
     require_view,
@@ -36,12 +42,23 @@ from lvliang_eco.formats import safe_cell
 
 from . import entry, plausibility, services, workflow
 from .catalogue import PROGRESS_STATUSES
+from .dossier import dossier_build
+from .evidence import (
+    ACCEPT_ATTRIBUTE,
+    CONTENT_TYPES,
+    INLINE_KINDS,
+    EvidenceFile,
+    EvidenceRefused,
+    evidence_check,
+    size_text,
+)
 from .forms import CommentForm, UploadForm
-from .models import Submission, Upload, ValueChange
+from .models import Evidence, Submission, Upload, ValueChange
 from .selectors import (
     catalogue,
     changes_for,
     completed_totals,
+    evidence_for,
     submission_for,
     submissions_overview,
 )
@@ -134,8 +151,31 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             "can_review": can_review(request.user),
             "upload_form": UploadForm(),
             "comment_form": CommentForm(),
+            **_evidence_rows(request, area, year, lines, submission),
         },
     )
+
+
+def _deletable(request: HttpRequest, documents: list, submission: Submission | None, area, year):
+    """Mark which of `documents` the user may delete now (its uploader, the year open)."""
+    refusal = services.reporting_refusal(submission, area, year, user=request.user)
+    for document in documents:
+        document.deletable = not refusal and can_delete_evidence(request.user, document)
+    return documents
+
+
+def _evidence_rows(request: HttpRequest, area: Area, year: int, lines, submission) -> dict:
+    """The county-year page's 佐证材料 table: each row with documents, in the form's order."""
+    documents = evidence_for(area, year)
+    rows = []
+    for line in lines.indicators:
+        if found := documents.get(("value", line.code)):
+            rows.append({"label": f"{line.code} {line.name}", "documents": found})
+    for line in lines.progress:
+        if found := documents.get(("progress", str(line.row_id))):
+            rows.append({"label": f"{line.key} {line.group}", "documents": found})
+    _deletable(request, [d for row in rows for d in row["documents"]], submission, area, year)
+    return {"evidence_rows": rows, "evidence_count": sum(len(r["documents"]) for r in rows)}
 
 
 def template_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
@@ -292,6 +332,9 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
     indicator = get_object_or_404(Indicator, code=indicator)
     line = catalogue(area, year).indicator(indicator.code)
     current = line.current
+    submission = submission_for(area, year)
+    documents = evidence_for(area, year, deleted=can_review(request.user))
+    documents = documents.get(("value", indicator.code), [])
     return render(
         request,
         "submissions/value.html",
@@ -306,8 +349,14 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
             "shown": "；".join(p for p in [current.reported_text, current.choice] if p)
             if current
             else "",
-            "submission": submission_for(area, year),
+            "submission": submission,
             "changes": changes_for(area, year, indicator=indicator),
+            "evidence": _deletable(request, documents, submission, area, year),
+            "can_attach": can_report(request.user, area)
+            and not line.is_parent
+            and not services.reporting_refusal(submission, area, year, user=request.user),
+            "accept": ACCEPT_ATTRIBUTE,
+            "evidence_limit": size_text(settings.EVIDENCE_MAX_BYTES),
         },
     )
 
@@ -380,15 +429,24 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if request.method == "POST":
         posted = entry.read_post(book, request.POST)
         rows = posted.rows
+        files = entry.posted_files(rows, request.FILES)
+        refused_files = _refused_files(files)
         try:
-            outcome = services.report_save(
-                area=area, year=year, values=posted.values, progress=posted.progress,
-                route=ValueChange.Via.FORM, user=request.user,
-            )  # fmt: skip
+            with transaction.atomic():  # the values and the documents of one save, or nothing
+                outcome = services.report_save(
+                    area=area, year=year, values=posted.values, progress=posted.progress,
+                    route=ValueChange.Via.FORM, user=request.user,
+                )  # fmt: skip
+                if refused_files:
+                    raise services.ReportRefused("佐证材料有误")
+                attached = services.evidence_attach(
+                    user=request.user, area=area, year=year, files=[f for _, f in files]
+                )
         except services.ReportRefused as refusal:
             posted.attach(refusal.errors)
-            count = len(refusal.errors)
-            messages.error(request, f"有 {count} 处需要修改，全部未保存：见标红的单元格")
+            count = len(refusal.errors) + len(refused_files)
+            again = "；已选择的佐证材料也未保存，改正后请重新选择文件" if files else ""
+            messages.error(request, f"有 {count} 处需要修改，全部未保存：见标红的单元格{again}")
         except services.SubmissionError as error:
             messages.error(request, str(error))
         else:
@@ -403,9 +461,10 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     request,
                     f"有 {len(unexplained)} 项数值需核实（见各行的提示），请在备注中说明原因",
                 )
+            documents = f"，附加佐证材料 {len(attached)} 个" if attached else ""
             messages.success(
                 request,
-                f"已保存：新增 {counts['added']} 项，修改 {counts['changed']} 项"
+                f"已保存：新增 {counts['added']} 项，修改 {counts['changed']} 项{documents}"
                 "（草稿，可随时继续填写；填完后在填报页提交审核）",
             )
             return redirect("submissions:form", code=area.code, year=year)
@@ -414,10 +473,12 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
     flagged = defaultdict(list)
     for warning in plausibility.warnings_of(book):
         flagged[warning.code].append(warning)
+    documents = evidence_for(area, year)
     for row in rows:
         if row.kind == "value":
             row.status = statuses.get(row.line.code)
         row.warnings = flagged.get(row.line.code if row.kind == "value" else row.line.key, [])
+        row.evidence = documents.get((row.kind, row.key), [])
     submission = submission_for(area, year)
     return render(
         request,
@@ -429,6 +490,9 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "value_rows": [r for r in rows if r.kind == "value"],
             "progress_rows": [r for r in rows if r.kind == "progress"],
             "statuses": PROGRESS_STATUSES,
+            "accept": ACCEPT_ATTRIBUTE,
+            "evidence_limit": size_text(settings.EVIDENCE_MAX_BYTES),
+            "evidence_per_save": settings.EVIDENCE_MAX_FILES_PER_SAVE,
             "closed": closed,
             "editable": not closed
             and (
@@ -438,6 +502,18 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _refused_files(files: list[tuple[entry.Row, EvidenceFile]]) -> list[str]:
+    """Check each chosen file by content; a refused one's message goes beside its row."""
+    refused = []
+    for row, item in files:
+        try:
+            evidence_check(item.name, item.content)
+        except EvidenceRefused as error:
+            row.errors["evidence"] = str(error)
+            refused.append(str(error))
+    return refused
 
 
 def todo(request: HttpRequest) -> HttpResponse:
@@ -522,4 +598,89 @@ def reporting_rates(request: HttpRequest) -> HttpResponse:
         request,
         "submissions/rates.html",
         {"summary": summary, "areas": list(by_area.values()), "years": years},
+    )
+
+
+# -- supporting documents (佐证材料) and the dossier ------------------------------------------
+
+
+def _back(request: HttpRequest, area: Area, year: int) -> str:
+    """Where to go after attaching or deleting: the page the user came from (this site only),
+    else the county-year page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("submissions:detail", args=[area.code, year])
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("area"), pk=pk)
+    if not can_view_evidence(request.user, evidence):
+        require_view(request.user, evidence.area)  # 403 for another county's document
+        raise Http404("这份佐证材料已被删除")
+    return evidence
+
+
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supporting document, to those who may see its area's values: PDF and images shown in
+    the browser, Office files downloaded; always with the type told by its content."""
+    evidence = _evidence(request, pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=evidence.kind not in INLINE_KINDS,
+        filename=evidence.original_name,
+        content_type=CONTENT_TYPES[evidence.kind],
+    )
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@require_POST
+def evidence_attach(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Attach files to one value (`target` = value:<code>) or project row (progress:<row id>)."""
+    area, year = _area_year(code, year)
+    require_report(request.user, area)
+    kind, _, key = request.POST.get("target", "").partition(":")
+    chosen = request.FILES.getlist("file")
+    if kind not in {"value", "progress"} or not key:
+        messages.error(request, "未指明要附加到哪一项指标或投资明细")
+    elif not chosen:
+        messages.error(request, "请先选择要附加的文件")
+    else:
+        files = [EvidenceFile(kind, key, f.name, f.read()) for f in chosen]
+        try:
+            stored = services.evidence_attach(user=request.user, area=area, year=year, files=files)
+        except (services.SubmissionError, EvidenceRefused) as error:
+            messages.error(request, f"佐证材料未保存：{error}")
+        else:
+            messages.success(request, f"已附加佐证材料 {len(stored)} 个")
+    return redirect(_back(request, area, year))
+
+
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a supporting document (its uploader, until the year is submitted or approved)."""
+    evidence = _evidence(request, pk)
+    try:
+        services.evidence_delete(user=request.user, evidence=evidence)
+    except services.SubmissionError as error:
+        messages.error(request, f"未删除：{error}")
+    else:
+        messages.success(request, f"已删除佐证材料“{evidence.original_name}”（修改记录中仍可查）")
+    return redirect(_back(request, evidence.area, evidence.year))
+
+
+def dossier_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The area-year's dossier (.zip: a folder per indicator with its documents, and the index
+    目录.xlsx), to those who may see the area's values."""
+    area, year = _area_year(code, year)
+    require_view(request.user, area)
+    archive, _ = dossier_build(area, year)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"{area.name}{year}年佐证材料.zip",
+        content_type="application/zip",
     )

@@ -208,3 +208,36 @@ def report(route: str, code: str, typed: Typed, *, officer, bureau, tmp_path) ->
         by_admin(bureau, code, typed)
     else:
         by_import(bureau, code, typed)
+
+
+# Supporting documents as the counties' programs make them (the content decides the type).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PNG = (  # a 1×1 white pixel
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
+    b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def docx() -> bytes:
+    """The parts of a .docx that tell it from other zips (as Word and WPS write them)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("[Content_Types].xml", "<Types/>")
+        bundle.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
