@@ -8,6 +8,7 @@ from counties.models import Area
 from counties.roles import Role
 from counties.services import user_create
 from submissions.models import Submission
+from tests.submissions.helpers import PDF
 
 from .conftest import PASSWORD, log_in, screenshot
 
@@ -129,7 +130,8 @@ def test_a_county_officer_reports_and_staff_approve(page, browser, live_server, 
     screenshot(page, "15-locked-no-upload")
 
 
-def test_a_county_reports_its_year_in_the_browser_form_with_the_keyboard(page):
+def test_a_county_reports_its_year_in_the_browser_form_with_the_keyboard(page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     user_create(
         username="jiaocheng", password=PASSWORD, role=Role.COUNTY,
         area=Area.objects.get(code="141122"), full_name="张科员",
@@ -160,6 +162,15 @@ def test_a_county_reports_its_year_in_the_browser_form_with_the_keyboard(page):
     expect(page.locator("#row-2")).to_contain_text("达标")
     page.locator("#row-28").scroll_into_view_if_needed()
     screenshot(page, "41-form-saved")
+    # A scanned report attached to 28 with the next draft: listed on its row, in the dossier.
+    report = tmp_path / "污水处理厂运行报告.pdf"
+    report.write_bytes(PDF)
+    page.get_by_label("28 附加佐证材料").set_input_files(str(report))
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator(".message.success")).to_contain_text("附加佐证材料 1 个")
+    expect(page.locator("#row-28 td.evidence")).to_contain_text("污水处理厂运行报告")
+    page.locator("#row-28").scroll_into_view_if_needed()
+    screenshot(page, "42-form-evidence")
     # The same values through the other route: the template downloaded now carries them.
     page.goto("/submissions/141122/2025/")
     expect(page.locator("#completeness")).to_contain_text("2/48")
