@@ -16,7 +16,16 @@ from projects.models import ProjectProgress
 
 from . import services
 from .catalogue import choice_of
-from .models import Evidence, ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .models import (
+    Evidence,
+    Question,
+    QuestionReply,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+    Upload,
+    ValueChange,
+)
 from .reporting import ProgressReport, ValueReport, by_kind, plain, plan
 from .resources import ProgressResource, ValueResource
 from .selectors import catalogue, lock_refusal
@@ -333,6 +342,31 @@ class EvidenceAdmin(ReadOnlyAdmin):
     def document(self, obj: Evidence) -> str:
         url = reverse("submissions:evidence_file", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class QuestionReplyInline(admin.TabularInline):
+    model = QuestionReply
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "text", "by", "via")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    """Questions on values: asked, answered and closed only on the county-year's pages (the
+    write path's checks, approval blocked while one waits); here to look them up."""
+
+    list_display = ("asked_at", "area", "year", "indicator", "investment_row", "state", "asked_by")
+    list_filter = ("state", "year", "area")
+    search_fields = ("text", "replies__text")
+    inlines = [QuestionReplyInline]
 
 
 @admin.register(ReportingPeriod)

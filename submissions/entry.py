@@ -32,6 +32,7 @@ class Row:
     status: object = None  # the row's computed result (IndicatorResult), after saving
     warnings: list = field(default_factory=list)  # plausibility.Warning of the value on record
     evidence: list = field(default_factory=list)  # the row's supporting documents (Evidence)
+    questions: list = field(default_factory=list)  # the reviewer's questions not yet closed
 
     @property
     def key(self) -> str:
@@ -153,4 +154,15 @@ def posted_files(rows: list[Row], files) -> list[tuple[Row, EvidenceFile]]:
         for upload in files.getlist(f"{row.prefix}-evidence"):
             content = upload.read()
             found.append((row, EvidenceFile(row.kind, row.key, upload.name, content)))
+    return found
+
+
+def posted_answers(questions: list, data: Mapping[str, str]) -> list[tuple[object, str]]:
+    """The answers typed under `questions` (field `q-<question id>-answer`), each with its
+    question; empty fields are no answer."""
+    found = []
+    for question in questions:
+        text = data.get(f"q-{question.pk}-answer", "").strip()
+        if text:
+            found.append((question, text))
     return found

@@ -154,6 +154,11 @@ class ReportRow(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def row_label(self) -> str:
+        """ "编码 指标" or the project row, for pages (select_related the row first)."""
+        return str(self.indicator) if self.indicator_id else str(self.investment_row)
+
 
 def row_constraint(name: str) -> models.CheckConstraint:
     """Exactly one of indicator and investment_row (a ReportRow's)."""
@@ -311,3 +316,75 @@ class Evidence(ReportRow):
         from .evidence import size_text
 
         return size_text(self.size)
+
+
+class Question(ReportRow):
+    """A reviewer's question on one value or project row of an area-year (DHIS2's "follow-up"):
+    the county answers, with a changed value or a note; an unanswered question blocks the
+    year's approval. Who asked, answered, followed up and closed, and when, is kept: the
+    question and its replies are only ever added to, never edited."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待县区答复"
+        ANSWERED = "answered", "已答复待确认"
+        CLOSED = "closed", "已关闭"
+
+    text = models.TextField("质询内容")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField("提出时间", auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="关闭人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    closing_note = models.TextField("关闭说明", blank=True)
+
+    class Meta:
+        verbose_name = "数值质询"
+        verbose_name_plural = "数值质询"
+        ordering = ["asked_at", "pk"]
+        indexes = [models.Index(fields=["area", "year", "state"], name="question_area_year_state")]
+        constraints = [row_constraint("question_is_for_a_value_or_a_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} 质询：{self.text[:30]}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class QuestionReply(models.Model):
+    """An answer by the county, or a reviewer's follow-up, on a question."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "答复"
+        FOLLOW_UP = "follow_up", "追问"
+
+    question = models.ForeignKey(
+        Question, verbose_name="质询", on_delete=models.CASCADE, related_name="replies"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    text = models.TextField("内容")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="答复人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    via = models.CharField(
+        "途径", max_length=10, choices=ValueChange.Via.choices, default=ValueChange.Via.FORM
+    )
+
+    class Meta:
+        verbose_name = "质询答复"
+        verbose_name_plural = "质询答复"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.text[:30]}"

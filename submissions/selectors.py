@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Prefetch, Q, Sum
 from django.utils import timezone
 
 from counties.models import Area
@@ -22,7 +22,16 @@ from .catalogue import (
     ProgressLine,
     input_spec,
 )
-from .models import Evidence, ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .models import (
+    Evidence,
+    Question,
+    QuestionReply,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+    Upload,
+    ValueChange,
+)
 from .timeliness import timeliness
 
 
@@ -365,6 +374,45 @@ def changes_for(area: Area, year: int, *, indicator: Indicator | None = None):
     return changes.order_by("-changed_at", "-pk")
 
 
+def _row_key(item) -> tuple[str, str]:
+    """A ReportRow's key: ("value", indicator code) or ("progress", str(investment row id))."""
+    if item.indicator_id:
+        return ("value", item.indicator.code)
+    return ("progress", str(item.investment_row_id))
+
+
+def questions_for(area: Area, year: int) -> list[Question]:
+    """The area-year's questions, unanswered first, then answered, then closed, each oldest
+    first, with their replies (`replies`, oldest first), people and rows. Three queries."""
+    replies = QuestionReply.objects.select_related("by")
+    found = (
+        Question.objects.filter(area=area, year=year)
+        .select_related("indicator", "investment_row__group__domain", "asked_by", "closed_by")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
+    order = {Question.State.OPEN: 0, Question.State.ANSWERED: 1, Question.State.CLOSED: 2}
+    return sorted(found, key=lambda q: (order[q.state], q.asked_at, q.pk))
+
+
+def questions_by_row(questions: list[Question]) -> dict[tuple[str, str], list[Question]]:
+    """`questions` grouped by their row's key (as evidence_for's)."""
+    found: dict[tuple[str, str], list] = defaultdict(list)
+    for question in questions:
+        found[_row_key(question)].append(question)
+    return dict(found)
+
+
+def question_counts(areas, state: str) -> dict[tuple[int, int], int]:
+    """How many questions in `state` each (area id, year) of `areas` (a queryset or ids) has.
+    One query."""
+    rows = (
+        Question.objects.filter(area__in=areas, state=state)
+        .values("area_id", "year")
+        .annotate(n=Count("pk"))
+    )
+    return {(r["area_id"], r["year"]): r["n"] for r in rows}
+
+
 def evidence_for(area: Area, year: int, *, deleted: bool = False) -> dict[tuple[str, str], list]:
     """The area-year's supporting documents by row: ("value", indicator code) or ("progress",
     str(investment row id)) → [Evidence] in upload order; deleted ones only with `deleted`
@@ -376,10 +424,5 @@ def evidence_for(area: Area, year: int, *, deleted: bool = False) -> dict[tuple[
     if not deleted:
         documents = documents.filter(deleted_at__isnull=True)
     for document in documents:
-        key = (
-            ("value", document.indicator.code)
-            if document.indicator_id
-            else ("progress", str(document.investment_row_id))
-        )
-        found[key].append(document)
+        found[_row_key(document)].append(document)
     return dict(found)

@@ -43,7 +43,16 @@ from projects.models import ProjectProgress
 from . import workflow
 from .catalogue import Catalogue, IndicatorLine
 from .evidence import EvidenceFile, evidence_check, size_text
-from .models import Evidence, ReportingPeriod, Submission, SubmissionEvent, Upload, ValueChange
+from .models import (
+    Evidence,
+    Question,
+    QuestionReply,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+    Upload,
+    ValueChange,
+)
 from .reporting import (
     NEW,
     UPDATE,
@@ -640,6 +649,8 @@ def _act(
         raise SubmissionError(step.comment_required)
     if step.actor == workflow.REPORTER and (refusal := closed_refusal(submission.year, user=user)):
         raise SubmissionError(refusal)
+    if action == workflow.Action.APPROVE:
+        _refuse_if_unanswered(submission)
     if action in {workflow.Action.SUBMIT, workflow.Action.APPROVE}:
         completeness = build_catalogue(submission.area, submission.year).completeness()
         name = f"{submission.area.name}{submission.year}年"
@@ -652,7 +663,15 @@ def _act(
                 f"{len(completeness.progress_missing)}行项目进展未填报（{completeness.summary}）："
                 "请补全，或勾选“确认在缺项的情况下提交”后再提交"
             )
-    return _step(submission, action, user=user, comment=comment)
+    done = _step(submission, action, user=user, comment=comment)
+    if action == workflow.Action.APPROVE:  # approving accepts the answers given
+        Question.objects.filter(
+            area_id=submission.area_id, year=submission.year, state=Question.State.ANSWERED
+        ).update(
+            state=Question.State.CLOSED, closed_by=user, closed_at=timezone.now(),
+            closing_note="审核通过时确认答复",
+        )  # fmt: skip
+    return done
 
 
 def submission_submit(
@@ -697,16 +716,19 @@ def submissions_approve_many(
 # -- supporting documents (佐证材料) ----------------------------------------------------------
 
 
-def _evidence_target(book: Catalogue, item: EvidenceFile) -> dict:
-    if item.kind == "value":
-        line = book.indicator(str(item.key))
+def _row_target(book: Catalogue, kind: str, key: str, *, purpose: str) -> dict:
+    """The ReportRow fields of an area-year's indicator (kind "value", key its code) or project
+    row (kind "progress", key its id). Raises SubmissionError naming `purpose` when the row is
+    not in the year's report (a parent indicator, another county's project row)."""
+    key = str(key)
+    if kind == "value":
+        line = book.indicator(key)
         if line is None or line.is_parent:
-            raise SubmissionError(f"指标“{item.key}”不在本年度的填报表中，不能附加佐证材料")
+            raise SubmissionError(f"指标“{key}”不在本年度的填报表中，不能{purpose}")
         return {"indicator_id": line.indicator_id}
-    key = str(item.key)
-    row = book.progress_by_row(int(key)) if key.isdigit() else None
+    row = book.progress_by_row(int(key)) if key.isdigit() and len(key) < 18 else None
     if row is None:
-        raise SubmissionError(f"投资明细“{key}”不涉及{book.area_name}，不能附加佐证材料")
+        raise SubmissionError(f"投资明细“{key}”不涉及{book.area_name}，不能{purpose}")
     return {"investment_row_id": row.row_id}
 
 
@@ -739,7 +761,7 @@ def evidence_attach(
             submission = Submission.objects.select_for_update().filter(area=area, year=year).first()
             _refuse_unless_reportable(submission, area, year, user=user, route=route)
             book = build_catalogue(area, year)
-            targets = [_evidence_target(book, item) for item in files]
+            targets = [_row_target(book, i.kind, i.key, purpose="附加佐证材料") for i in files]
             history = []
             for item, check, target in zip(files, checked, targets, strict=True):
                 evidence = Evidence(
@@ -791,3 +813,119 @@ def evidence_delete(*, user, evidence: Evidence, route: str = Via.FORM) -> Evide
         )  # fmt: skip
     evidence.refresh_from_db()
     return evidence
+
+
+# -- questions on a value (数值质询) ---------------------------------------------------------
+
+QUESTION_MAX_CHARS = 2000
+
+
+def _question_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise SubmissionError(f"请填写{what}")
+    if len(text) > QUESTION_MAX_CHARS:
+        raise SubmissionError(f"{what}最多 {QUESTION_MAX_CHARS} 字，现在有 {len(text)} 字")
+    return text
+
+
+def _refuse_if_unanswered(submission: Submission) -> None:
+    waiting = Question.objects.filter(
+        area_id=submission.area_id, year=submission.year, state=Question.State.OPEN
+    ).count()
+    if waiting:
+        raise SubmissionError(
+            f"{submission.area.name}{submission.year}年还有 {waiting} 个质询等待县区答复，"
+            "不能审核通过：请等待答复，或在“数值质询”中关闭不再需要的质询"
+        )
+
+
+def _question_locked(question: Question) -> Question:
+    """The question, locked for the step, refused when closed or its year approved."""
+    locked = Question.objects.select_for_update().select_related("area").get(pk=question.pk)
+    if locked.is_closed:
+        raise SubmissionError("这个质询已关闭，不能再答复或追问；如有新的问题请重新提出质询")
+    submission = Submission.objects.filter(area_id=locked.area_id, year=locked.year).first()
+    if submission is not None and submission.is_locked:
+        raise SubmissionError(_locked_message(locked.area, locked.year))
+    return locked
+
+
+def question_ask(*, user, area: Area, year: int, kind: str, key: str, text: str) -> Question:
+    """A reviewer asks about one value (`kind` "value", `key` the indicator code) or project
+    row (`kind` "progress", `key` the investment row id) of an area-year. The year's approval
+    waits until the county answers (or the question is closed). Raises PermissionDenied (not a
+    reviewer), SubmissionError (empty or overlong text, an unknown row, an approved year)."""
+    require_review(user)
+    text = _question_text(text, "质询内容")
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(area=area, year=year).first()
+        if submission is not None and submission.is_locked:
+            raise SubmissionError(
+                f"{area.name}{year}年已审核通过并锁定，不能再提出质询；如需修改请先重新开放"
+            )
+        target = _row_target(build_catalogue(area, year), kind, key, purpose="提出质询")
+        question = Question(area=area, year=year, text=text, asked_by=user, **target)
+        question.full_clean()
+        question.save()
+    return question
+
+
+def question_answerable_by(user, question: Question) -> bool:
+    """Whether `user` may answer `question` as far as the thread goes: not its asker nor anyone
+    who followed it up, so a reviewer cannot answer their own question and then approve (the
+    city's year, where bureau users report, included). Uses the prefetched replies."""
+    askers = {question.asked_by_id}
+    askers.update(r.by_id for r in question.replies.all() if r.kind == QuestionReply.Kind.FOLLOW_UP)
+    return user.pk not in askers
+
+
+def question_answer(*, user, question: Question, text: str, via: str = Via.FORM) -> QuestionReply:
+    """The county answers a question (a note; a changed value is saved through report_save
+    beside it). Allowed while the year is in review, too: answering changes no value. Raises
+    PermissionDenied (may not report for the area), SubmissionError (empty, closed, approved)."""
+    require_report(user, question.area)
+    if not question_answerable_by(user, question):
+        raise SubmissionError(
+            f"“{question.row_label}”的质询是您提出或追问的，不能由您自己答复：请由填报人员答复，"
+            "或关闭不再需要的质询。"
+        )
+    text = _question_text(text, "答复内容")
+    with transaction.atomic():
+        locked = _question_locked(question)
+        reply = QuestionReply.objects.create(
+            question=locked, kind=QuestionReply.Kind.ANSWER, text=text, by=user, via=via
+        )
+        locked.state = Question.State.ANSWERED
+        locked.save(update_fields=["state"])
+    return reply
+
+
+def question_follow_up(*, user, question: Question, text: str) -> QuestionReply:
+    """A reviewer asks again on a question: it waits for the county's answer once more (and
+    blocks approval). Raises PermissionDenied, SubmissionError."""
+    require_review(user)
+    text = _question_text(text, "追问内容")
+    with transaction.atomic():
+        locked = _question_locked(question)
+        reply = QuestionReply.objects.create(
+            question=locked, kind=QuestionReply.Kind.FOLLOW_UP, text=text, by=user
+        )
+        locked.state = Question.State.OPEN
+        locked.save(update_fields=["state"])
+    return reply
+
+
+def question_close(*, user, question: Question, note: str = "") -> Question:
+    """A reviewer closes a question (answer accepted, or no longer needed), with an optional
+    note. Raises PermissionDenied, SubmissionError (already closed, approved year)."""
+    require_review(user)
+    note = note.strip()[:QUESTION_MAX_CHARS]
+    with transaction.atomic():
+        locked = _question_locked(question)
+        locked.state = Question.State.CLOSED
+        locked.closed_by = user
+        locked.closed_at = timezone.now()
+        locked.closing_note = note
+        locked.save(update_fields=["state", "closed_by", "closed_at", "closing_note"])
+    return locked

@@ -53,12 +53,15 @@ from .evidence import (
     size_text,
 )
 from .forms import CommentForm, UploadForm
-from .models import Evidence, Submission, Upload, ValueChange
+from .models import Evidence, Question, Submission, Upload, ValueChange
 from .selectors import (
     catalogue,
     changes_for,
     completed_totals,
     evidence_for,
+    question_counts,
+    questions_by_row,
+    questions_for,
     submission_for,
     submissions_overview,
 )
@@ -111,6 +114,8 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
     state = submission.state if submission else Submission.State.DRAFT
     entered = services.entered_by(submission) if submission and area.is_city else frozenset()
     closed = services.closed_refusal(year, user=request.user)
+    questions = questions_for(area, year)
+    questions_open = sum(q.state == Question.State.OPEN for q in questions)
     return render(
         request,
         "submissions/detail.html",
@@ -140,8 +145,13 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
                     (submission is not None or not lines.completeness().is_empty)
                     and can_take(request.user, area, step, entered=entered)
                     and not (closed and step.actor == workflow.REPORTER)
+                    and not (questions_open and step.action == workflow.Action.APPROVE)
                 ),
             ),
+            "approve_blocked": questions_open
+            and state == Submission.State.SUBMITTED
+            and can_review(request.user),
+            **_question_context(request, area, year, submission, questions),
             "uploads": submission.uploads.select_related("uploaded_by") if submission else [],
             "events": submission.events.select_related("by") if submission else [],
             "can_upload": can_report(request.user, area)
@@ -154,6 +164,21 @@ def submission_detail(request: HttpRequest, code: str, year: int) -> HttpRespons
             **_evidence_rows(request, area, year, lines, submission),
         },
     )
+
+
+def _question_context(request: HttpRequest, area: Area, year: int, submission, questions):
+    """What the questions section (_questions.html) needs; marks each question's `may_answer`."""
+    may_answer = can_report(request.user, area)
+    for question in questions:
+        question.may_answer = may_answer and services.question_answerable_by(request.user, question)
+    return {
+        "questions": questions,
+        "questions_open": sum(q.state == Question.State.OPEN for q in questions),
+        "may_ask": can_review(request.user),
+        "may_answer": can_report(request.user, area),
+        "may_change": can_report(request.user, area)
+        and not services.reporting_refusal(submission, area, year, user=request.user),
+    }
 
 
 def _deletable(request: HttpRequest, documents: list, submission: Submission | None, area, year):
@@ -335,6 +360,7 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
     submission = submission_for(area, year)
     documents = evidence_for(area, year, deleted=can_review(request.user))
     documents = documents.get(("value", indicator.code), [])
+    asked = [q for q in questions_for(area, year) if q.indicator_id == indicator.pk]
     return render(
         request,
         "submissions/value.html",
@@ -357,6 +383,8 @@ def value_history(request: HttpRequest, code: str, year: int, indicator: str) ->
             and not services.reporting_refusal(submission, area, year, user=request.user),
             "accept": ACCEPT_ATTRIBUTE,
             "evidence_limit": size_text(settings.EVIDENCE_MAX_BYTES),
+            "ask_target": f"value:{indicator.code}",
+            **_question_context(request, area, year, submission, asked),
         },
     )
 
@@ -420,66 +448,71 @@ def _quote(text: str) -> str:
 def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Report a county-year in the browser: the template's rows, saved through the one write
     path (route 网页填报), as often as the county likes until it submits; errors beside the
-    cells, nothing saved while there is one."""
+    cells, nothing saved while there is one. The answers to the reviewer's questions are saved
+    with the values (all or nothing); while the year is in review, the answers alone."""
     area, year = _area_year(code, year)
     require_report(request.user, area)
     closed = services.closed_refusal(year, user=request.user)
+    submission = submission_for(area, year)
+    editable = not closed and (
+        submission is None
+        or submission.state in {Submission.State.DRAFT, Submission.State.RETURNED}
+    )
     book = catalogue(area, year)
     rows = entry.form_rows(book)
+    waiting = [q for q in questions_for(area, year) if not q.is_closed]
+    for question in waiting:
+        question.may_answer = services.question_answerable_by(request.user, question)
     if request.method == "POST":
         posted = entry.read_post(book, request.POST)
         rows = posted.rows
         files = entry.posted_files(rows, request.FILES)
         refused_files = _refused_files(files)
+        answers = entry.posted_answers([q for q in waiting if q.may_answer], request.POST)
         try:
-            with transaction.atomic():  # the values and the documents of one save, or nothing
+            if not editable and (posted.values or posted.progress or files):
+                raise services.SubmissionError(
+                    closed or services.reporting_refusal(submission, area, year, user=request.user)
+                )
+            with transaction.atomic():  # values, documents and answers of one save, or nothing
                 outcome = services.report_save(
                     area=area, year=year, values=posted.values, progress=posted.progress,
                     route=ValueChange.Via.FORM, user=request.user,
-                )  # fmt: skip
+                ) if editable else None  # fmt: skip
                 if refused_files:
                     raise services.ReportRefused("佐证材料有误")
                 attached = services.evidence_attach(
                     user=request.user, area=area, year=year, files=[f for _, f in files]
                 )
+                for question, text in answers:
+                    services.question_answer(user=request.user, question=question, text=text)
         except services.ReportRefused as refusal:
             posted.attach(refusal.errors)
             count = len(refusal.errors) + len(refused_files)
             again = "；已选择的佐证材料也未保存，改正后请重新选择文件" if files else ""
             messages.error(request, f"有 {count} 处需要修改，全部未保存：见标红的单元格{again}")
         except services.SubmissionError as error:
-            messages.error(request, str(error))
+            messages.error(request, f"全部未保存：{error}")
         else:
-            if outcome.has_changes:  # the year is now being reported (填报中), as after an upload
+            if outcome is not None and outcome.has_changes:  # now 填报中, as after an upload
                 services.submission_get_or_create(area=area, year=year)
-            counts = outcome.counts()
-            unexplained = [
-                w for w in plausibility.warnings_of(catalogue(area, year)) if not w.noted
-            ]
-            if unexplained:
-                messages.warning(
-                    request,
-                    f"有 {len(unexplained)} 项数值需核实（见各行的提示），请在备注中说明原因",
-                )
-            documents = f"，附加佐证材料 {len(attached)} 个" if attached else ""
-            messages.success(
-                request,
-                f"已保存：新增 {counts['added']} 项，修改 {counts['changed']} 项{documents}"
-                "（草稿，可随时继续填写；填完后在填报页提交审核）",
-            )
+            _saved_message(request, area, year, outcome, attached, answers)
             return redirect("submissions:form", code=area.code, year=year)
+        for question in waiting:  # show what was typed again
+            question.draft = request.POST.get(f"q-{question.pk}-answer", "")
     result = next(iter(compliance(year=year, area_codes=[area.code]).areas), None)
     statuses = {item.indicator.code: item for item in result.all_results()} if result else {}
     flagged = defaultdict(list)
     for warning in plausibility.warnings_of(book):
         flagged[warning.code].append(warning)
     documents = evidence_for(area, year)
+    asked = questions_by_row(waiting)
     for row in rows:
         if row.kind == "value":
             row.status = statuses.get(row.line.code)
         row.warnings = flagged.get(row.line.code if row.kind == "value" else row.line.key, [])
         row.evidence = documents.get((row.kind, row.key), [])
-    submission = submission_for(area, year)
+        row.questions = asked.get((row.kind, row.key), [])
     return render(
         request,
         "submissions/form.html",
@@ -494,14 +527,32 @@ def entry_form(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "evidence_limit": size_text(settings.EVIDENCE_MAX_BYTES),
             "evidence_per_save": settings.EVIDENCE_MAX_FILES_PER_SAVE,
             "closed": closed,
-            "editable": not closed
-            and (
-                submission is None
-                or submission.state in {Submission.State.DRAFT, Submission.State.RETURNED}
-            ),
+            "editable": editable,
+            "questions_waiting": waiting,
+            "answerable": any(q.may_answer for q in waiting)
+            and not (submission and submission.is_locked),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _saved_message(request, area: Area, year: int, outcome, attached: list, answers: list):
+    """The form's success message (and a warning for flagged values left unexplained)."""
+    parts = []
+    if outcome is not None:
+        counts = outcome.counts()
+        parts.append(f"新增 {counts['added']} 项，修改 {counts['changed']} 项")
+        unexplained = [w for w in plausibility.warnings_of(catalogue(area, year)) if not w.noted]
+        if unexplained:
+            messages.warning(
+                request, f"有 {len(unexplained)} 项数值需核实（见各行的提示），请在备注中说明原因"
+            )
+    if attached:
+        parts.append(f"附加佐证材料 {len(attached)} 个")
+    if answers:
+        parts.append(f"答复质询 {len(answers)} 个")
+    draft = "（草稿，可随时继续填写；填完后在填报页提交审核）" if outcome is not None else ""
+    messages.success(request, f"已保存：{'，'.join(parts) or '没有改动'}{draft}")
 
 
 def _refused_files(files: list[tuple[entry.Row, EvidenceFile]]) -> list[str]:
@@ -524,7 +575,14 @@ def todo(request: HttpRequest) -> HttpResponse:
     if role != Role.BUREAU and assigned_area_id(request.user) is None:
         return redirect("overview")
     years = _years()
-    rows = submissions_overview(visible_areas(request.user), years)
+    areas = visible_areas(request.user)
+    rows = submissions_overview(areas, years)
+    state = Question.State.OPEN if role == Role.COUNTY else Question.State.ANSWERED
+    counts = question_counts(areas, state)
+    questioned = []
+    for row in rows:
+        if found := counts.get((row["area"].pk, row["year"])):
+            questioned.append({**row, "questions": found})
     if role == Role.COUNTY:
         open_rows = [r for r in rows if r["state_code"] in {"none", "draft", "returned"}]
         context = {
@@ -548,6 +606,7 @@ def todo(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "overdue": [r for r in rows if r["timeliness"].code == "overdue"],
         }
+    context["questioned"] = questioned
     return render(request, "submissions/todo.html", {"role": role, **context})
 
 
@@ -684,3 +743,56 @@ def dossier_download(request: HttpRequest, code: str, year: int) -> HttpResponse
         filename=f"{area.name}{year}年佐证材料.zip",
         content_type="application/zip",
     )
+
+
+# -- questions on a value (数值质询) ---------------------------------------------------------
+
+
+@require_POST
+def question_ask(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A reviewer asks about one value (`target` = value:<code>) or project row
+    (progress:<row id>) of the area-year."""
+    area, year = _area_year(code, year)
+    require_review(request.user)
+    kind, _, key = request.POST.get("target", "").partition(":")
+    if kind not in {"value", "progress"} or not key:
+        messages.error(request, "请选择要质询的指标或投资明细")
+    else:
+        try:
+            services.question_ask(
+                user=request.user, area=area, year=year, kind=kind, key=key,
+                text=request.POST.get("text", ""),
+            )  # fmt: skip
+        except services.SubmissionError as error:
+            messages.error(request, f"质询未提出：{error}")
+        else:
+            messages.success(request, "已提出质询：县区答复前本年度不能审核通过")
+    return redirect(_back(request, area, year))
+
+
+QUESTION_STEPS = {
+    "answer": (services.question_answer, "已提交答复"),
+    "follow-up": (services.question_follow_up, "已追问，等待县区答复"),
+    "close": (services.question_close, "已关闭质询"),
+}
+
+
+@require_POST
+def question_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Answer (the county), follow up or close (a reviewer) a question."""
+    if action not in QUESTION_STEPS:
+        raise Http404("没有这个操作")
+    question = get_object_or_404(Question.objects.select_related("area"), pk=pk)
+    require_view(request.user, question.area)  # 403 for another county's question
+    step, done = QUESTION_STEPS[action]
+    text = request.POST.get("text", "")
+    try:
+        if action == "close":
+            services.question_close(user=request.user, question=question, note=text)
+        else:
+            step(user=request.user, question=question, text=text)
+    except services.SubmissionError as error:
+        messages.error(request, f"未保存：{error}")
+    else:
+        messages.success(request, done)
+    return redirect(_back(request, question.area, question.year))
