@@ -197,6 +197,14 @@ class Visibility:
             or (area_id, year) in self.approved
         )
 
+    def result_scope(self, area_id: int) -> str:
+        """Which stored results (indicators.models.Scope) are this user's of an area: counting
+        every value (`all`) or the approved county-years only (`approved`). An area's results
+        depend on its own counted values only, so this equals a computation with counts()."""
+        if (self.everything and not self.approved_only) or area_id == self.own_area_id:
+            return "all"
+        return "all" if area_id in self.city_ids else "approved"
+
     def values(self, area) -> bool:
         """May the user see this area's values (numbers, texts, history)?"""
         return self.everything or area.is_city or area.pk == self.own_area_id

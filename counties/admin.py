@@ -5,6 +5,8 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import User
 from import_export.admin import ImportExportModelAdmin
 
+from indicators.admin import StandardsAdmin
+
 from .models import Area, CountyAssignment, Milestone, PlanGoal
 from .resources import (
     AreaResource,
@@ -17,7 +19,10 @@ from .services import user_role_set
 
 
 @admin.register(Area)
-class AreaAdmin(ImportExportModelAdmin):
+class AreaAdmin(StandardsAdmin):
+    """An area's terrain and climate zone choose its group standards: its edits are watched
+    like the standards' (stored results rebuilt, approved years' changes recorded)."""
+
     resource_classes = [AreaResource]
     list_display = (
         "code",

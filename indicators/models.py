@@ -518,3 +518,70 @@ class StandardChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.subject} {self.field}：{self.old} → {self.new}"
+
+
+class Scope(models.TextChoices):
+    """Which values a stored result counts (see counties.access.Visibility.result_scope)."""
+
+    ALL = "all", "全部已报数据"
+    APPROVED = "approved", "仅已审核通过的县区年度"
+
+
+class AssessmentResult(models.Model):
+    """One computed status of an area's indicator in a year (sub-indicators and composites
+    alike), as indicators.compliance computes it, stored by indicators.results so that pages
+    read it instead of recomputing. Written only by indicators.results; `results_verify`
+    compares it with a fresh computation."""
+
+    scope = models.CharField("计入范围", max_length=10, choices=Scope.choices)
+    area = models.ForeignKey(Area, models.CASCADE, verbose_name="地区")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, verbose_name="指标")
+    year = models.PositiveSmallIntegerField("年份")
+    status = models.CharField("达标情况", max_length=20)
+    basis = models.CharField("判定依据", max_length=20)
+    reason = models.TextField("理由", blank=True)
+    computed = models.CharField("规则判定", max_length=20, blank=True)
+    value_text = models.CharField("所用数值", max_length=200, blank=True)
+    standard = models.CharField("所用指标值", max_length=200, blank=True)
+    rule = models.JSONField("所用规则", null=True, blank=True)
+    rule_version = models.CharField("规则版本", max_length=16)
+    agrees = models.BooleanField("与记录的判定一致", null=True)
+    override_id_used = models.PositiveIntegerField("所用地区指标值", null=True, blank=True)
+    group_id_used = models.PositiveIntegerField("所用分组指标值", null=True, blank=True)
+    city_bar_note = models.CharField("按全市指标值判定的说明", max_length=300, blank=True)
+    progress = models.JSONField("目标进展", default=dict, blank=True)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "达标计算结果"
+        verbose_name_plural = "达标计算结果"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "area", "year", "indicator"], name="one_result_per_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} {self.indicator.code} {self.status}"
+
+
+class AreaYearResult(models.Model):
+    """The summary of an area's year (counts per status, binding and reference met, whether
+    it reaches the construction standard), stored beside its AssessmentResults."""
+
+    scope = models.CharField("计入范围", max_length=10, choices=Scope.choices)
+    area = models.ForeignKey(Area, models.CASCADE, verbose_name="地区")
+    year = models.PositiveSmallIntegerField("年份")
+    summary = models.JSONField("汇总")
+    reaches_standard = models.BooleanField("达到建设标准")
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "地区年度达标汇总"
+        verbose_name_plural = "地区年度达标汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "area", "year"], name="one_summary_per_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}"

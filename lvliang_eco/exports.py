@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from counties.models import Area
-from indicators.compliance import Counts, compliance
 from indicators.models import Indicator
+from indicators.results import results_year
 from indicators.statuses import Basis, Status
 from projects.selectors import investment_summary
 
@@ -52,9 +52,10 @@ def _sheet(workbook: Workbook, title: str, heading: str, headers: list[tuple[str
     return sheet
 
 
-def table_1(area: Area, year: int, *, counts: Counts | None = None) -> FileResponse:
-    """`counts`: the viewer's filter of (area_id, year)s (None: everything)."""
-    result = compliance(year=year, area_codes=[area.code], counts=counts).areas[0]
+def table_1(area: Area, year: int, *, vis) -> FileResponse:
+    """Table 1 of `area`'s `year` as `vis` (counties.access.Visibility) sees it, from the
+    stored results."""
+    result = results_year(vis, year=year, area_codes=[area.code]).areas[0]
     indicators = {i.pk: i for i in Indicator.objects.select_related("task__domain")}
     workbook = Workbook()
     sheet = _sheet(

@@ -27,8 +27,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from counties.access import Visibility
 from counties.models import CITY_CODE, Area
-from indicators.compliance import compliance_years
 from indicators.models import Indicator
+from indicators.results import results_years
 from indicators.statuses import Basis, ProgressStatus, Status
 from submissions.models import SubmissionEvent
 from submissions.selectors import submissions_overview
@@ -98,9 +98,7 @@ def _progress(year: int, vis: Visibility) -> dict:
     """The city's progress toward every numeric 2025/2030 target, as the indicator pages show
     it: rows [{"code", "name", "value", "targets": {year: (text, Progress | None)}}] and
     counts {2025: {ProgressStatus: int}, 2030: {...}}."""
-    city = compliance_years(years=[year], area_codes=[CITY_CODE], goals=False, counts=vis.counts)[
-        year
-    ].areas[0]
+    city = results_years(vis, years=[year], area_codes=[CITY_CODE], goals=False)[year].areas[0]
     rows = []
     counts: dict[int, dict[ProgressStatus, int]] = {y: defaultdict(int) for y in TARGET_YEARS}
     for item in city.all_results():

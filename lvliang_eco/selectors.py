@@ -13,8 +13,9 @@ from django.http import HttpRequest
 
 from counties.access import Visibility
 from counties.models import CITY_CODE, Area, Milestone
-from indicators.compliance import AreaResult, compliance, compliance_years, years_with_values
+from indicators.compliance import AreaResult, years_with_values
 from indicators.models import Indicator, IndicatorValue
+from indicators.results import results_year, results_years
 from indicators.rules import threshold_target
 from indicators.standards import Standards
 from indicators.statuses import ProgressStatus, Status
@@ -84,7 +85,7 @@ def overview(year: int | None, vis: Visibility) -> dict:
     if year is None:
         return data
     years = years_with_values(counts=vis.counts)
-    per_year = compliance_years(years=years, progress=False, counts=vis.counts)
+    per_year = results_years(vis, years=years, progress=False, detail_years=[year])
     results = per_year[year]
     city = next((a for a in results.areas if a.area.code == CITY_CODE), None)
     counties = [a for a in results.areas if not a.area.is_city]
@@ -197,7 +198,7 @@ def progress_summary(year: int, vis: Visibility) -> list[dict]:
     """The city's indicators by progress toward the 2025 and 2030 targets (assessment.progress:
     按期可达, 需加快进度, 进展有限, 退步 …), each with the indicators in it.
     [{"status": ProgressStatus, "by_target": {2025: [IndicatorResult], 2030: [...]}}]."""
-    city = compliance(year=year, area_codes=[CITY_CODE], counts=vis.counts).areas
+    city = results_year(vis, year=year, area_codes=[CITY_CODE]).areas
     found: dict = {status: {2025: [], 2030: []} for status in ProgressStatus}
     for top in city[0].indicators if city else []:
         for item in top.subs or [top]:
@@ -207,7 +208,7 @@ def progress_summary(year: int, vis: Visibility) -> list[dict]:
 
 
 def comparison(year: int, vis: Visibility, sort: str) -> dict:
-    results = compliance(year=year, counts=vis.counts)
+    results = results_year(vis, year=year)
     indicators = [i for i in Indicator.objects.filter(parent__isnull=True).order_by("order")]
     rows = []
     for area in results.areas:
@@ -249,7 +250,7 @@ def county(area: Area, vis: Visibility, year: int | None = None) -> dict:
     """One county's page: every year's results, the chosen `year`'s (the latest when None or
     without data) in the headline, the reasons and the export; its investment and progress."""
     years = years_with_values(counts=vis.counts) or [2022]
-    per_year = compliance_years(years=years, area_codes=[area.code], goals=False, counts=vis.counts)
+    per_year = results_years(vis, years=years, area_codes=[area.code], goals=False)
     results: dict[int, AreaResult] = {y: per_year[y].areas[0] for y in years}
     chosen_year = year if year in results else years[-1]
     chosen = results[chosen_year]
@@ -344,9 +345,9 @@ def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
         ]
         charts.append({"leaf": leaf, "series": series, "lines": lines})
     result_year = year or years[-1]
-    city = compliance_years(
-        years=[result_year], area_codes=[CITY_CODE], goals=False, counts=vis.counts
-    )[result_year].areas[0]
+    city = results_years(vis, years=[result_year], area_codes=[CITY_CODE], goals=False)[
+        result_year
+    ].areas[0]
     city_result = _find(city, target.code)
     linked = _groups_by_indicator().get(target.pk, [])
     return {
@@ -396,7 +397,7 @@ def data_quality(vis: Visibility) -> dict:
     disagreements = []
     judged = 0
     if years:
-        per_year = compliance_years(years=years, progress=False, counts=vis.counts)
+        per_year = results_years(vis, years=years, progress=False)
         for year, results in per_year.items():
             for area in results.areas:
                 for item in area.disagreements():

@@ -222,7 +222,7 @@ def export_table_1(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(f"无权导出{area.name}的数据")
     if year is None:
         raise PermissionDenied("尚无任何年度的数据可导出")
-    return exports.table_1(area, year, counts=vis.counts)
+    return exports.table_1(area, year, vis=vis)
 
 
 def export_table_3(request: HttpRequest) -> HttpResponse:

@@ -37,6 +37,7 @@ from counties.models import Area
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
+from indicators.results import results_rebuild, results_refresh
 from indicators.services import standards_watch
 from projects.models import ProjectProgress
 
@@ -161,6 +162,8 @@ def report_save(
             upload=upload,
             source_detail=source_detail,
         )
+        if written:
+            results_refresh(area_ids=[area.pk], from_year=year)
         if written and submission is not None:
             if expected_version is None:
                 Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1)
@@ -542,6 +545,7 @@ def approved_results_watch(*, user, what: str, via: str):
     before = _approved_results(approved) if approved else {}
     with standards_watch(user=user, via=via):
         yield
+        results_rebuild()
     if not approved:
         return
     after = _approved_results(approved)
@@ -594,10 +598,13 @@ def _step(submission: Submission, action: str, *, user, comment: str = "") -> Su
         comment=comment,
         by=user if getattr(user, "pk", None) else None,
     )
+    was_approved = locked.state == Submission.State.APPROVED
     locked.state = step.target
     if action in {workflow.Action.RETURN, workflow.Action.APPROVE}:
         locked.comment = comment
     locked.save(update_fields=["state", "comment", "updated_at"])
+    if was_approved != (locked.state == Submission.State.APPROVED):  # the approved scope moved
+        results_refresh(area_ids=[locked.area_id], from_year=locked.year)
     return locked
 
 

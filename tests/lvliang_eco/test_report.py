@@ -28,7 +28,7 @@ from lvliang_eco.report import NO_FONT_NOTE
 from lvliang_eco.selectors import data_as_of
 from submissions.models import ReportingPeriod, Submission, SubmissionEvent
 
-from ..conftest import logged_in
+from ..conftest import approve_directly, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_its_progress_toward_the_targets_is_the_indicator_pages(leader, demo):
 
 def test_an_approved_county_year_counts_in_the_approved_scope(leader, demo):
     jiaocheng = Area.objects.get(code="141122")
-    Submission.objects.create(area=jiaocheng, year=2024, state=Submission.State.APPROVED)
+    approve_directly("141122", 2024)
     _, document = download(logged_in(leader), "year=2024&data=approved")
     # Its unapproved 2023 does not count either (trend indicators then have no previous year).
     counts = visibility(leader, "approved").counts

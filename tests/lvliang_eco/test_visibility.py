@@ -25,7 +25,7 @@ from submissions.models import Submission
 from submissions.reporting import ProgressReport, ValueReport
 from submissions.services import report_save
 
-from ..conftest import logged_in
+from ..conftest import approve_directly, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +127,7 @@ def xingxian_saves_a_draft() -> None:
 
 
 def approve(code: str, *years: int) -> None:
-    Submission.objects.filter(area__code=code, year__in=years).update(
-        state=Submission.State.APPROVED
-    )
+    approve_directly(code, *years)
 
 
 def reaching(page: str) -> str:

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from counties.models import Area
 from indicators.compliance import AreaResult, Compliance, IndicatorResult, compliance
+from indicators.models import Scope
+from indicators.results import stored_compliance_years, stored_years
 from indicators.statuses import Basis, Status
 from lvliang_eco.formatting import jsonable
 
@@ -84,7 +86,12 @@ class Command(BaseCommand):
                 known = "、".join(Area.objects.values_list("code", flat=True))
                 raise CommandError(f"没有行政区划代码为“{area}”的地区；可用：{known} 或 all")
             codes = [area]
-        data = compliance(year=year, area_codes=codes)
+        if year in stored_years():  # the stored results, as the pages show them
+            data = stored_compliance_years(
+                years=[year], area_codes=codes, scope_of=lambda _: Scope.ALL
+            )[year]
+        else:  # a year without values: every indicator without data
+            data = compliance(year=year, area_codes=codes)
         if format == "json":
             self.stdout.write(
                 json.dumps(jsonable(compliance_json(data)), ensure_ascii=False, indent=2)
