@@ -264,7 +264,6 @@ def test_it_refuses_user_management_to_officers_and_leadership(jiaocheng_officer
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-
 def test_a_staff_flag_alone_does_not_open_the_admin(jiaocheng_officer, leader):
     """The admin asks the access module (role bureau), not Django's is_staff: a leader or an
     officer flagged staff by hand (shell, database) still gets no admin page and no import."""
@@ -275,6 +274,7 @@ def test_a_staff_flag_alone_does_not_open_the_admin(jiaocheng_officer, leader):
         for url in ("/admin/", "/admin/indicators/indicator/", "/admin/auth/user/"):
             response = client.get(url)
             assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
 
 # Users change their own password
 
