@@ -504,7 +504,9 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     upload.status = Upload.Status.CONFIRMED
     upload.confirmed_at = timezone.now()
     upload.reports = {}  # saved: the history holds what changed
-    upload.save()
+    upload.save(
+        update_fields=["added", "changed", "unchanged", "status", "confirmed_at", "reports"]
+    )
     return upload
 
 
