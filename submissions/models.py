@@ -116,6 +116,9 @@ class Upload(models.Model):
     filled_on = models.CharField("填表日期", max_length=60, blank=True)
     errors = models.JSONField("错误", default=list, blank=True)
     preview = models.JSONField("预览", default=dict, blank=True)
+    # The reports read from the file at the preview (reporting.reports_dump), which its
+    # confirmation saves: the file is read once. Emptied once the upload is saved or stale.
+    reports = models.JSONField("读取的数据", default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "上传记录"

@@ -12,7 +12,7 @@ Plain functions over a `Catalogue`; no ORM.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 
 from indicators.parsing import parse_value_text
@@ -93,6 +93,41 @@ class ProgressReport:
     withdraw: bool = False
     reason: str = ""
     base: tuple[str, str, str] | None = None  # (status, amount, note) as downloaded
+
+
+_REPORT_FIELDS = {
+    kind: [f.name for f in fields(cls)]
+    for kind, cls in (("values", ValueReport), ("progress", ProgressReport))
+}
+
+
+def reports_dump(*, values: list[ValueReport], progress: list[ProgressReport]) -> dict:
+    """Reports as plain JSON (lists of field values, the field names once): an upload's
+    preview keeps what it read for its confirmation."""
+    return {
+        "fields": _REPORT_FIELDS,
+        "values": [[getattr(r, n) for n in _REPORT_FIELDS["values"]] for r in values],
+        "progress": [[getattr(r, n) for n in _REPORT_FIELDS["progress"]] for r in progress],
+    }
+
+
+def reports_load(data: dict) -> dict[str, list] | None:
+    """The reports of `reports_dump` as the `values` and `progress` arguments of `plan` and
+    `services.report_save`; None when there are none or they were kept with other fields (an
+    upload previewed by an older version)."""
+    if not data or data.get("fields") != _REPORT_FIELDS:
+        return None
+    loaded: dict[str, list] = {}
+    for kind, cls in (("values", ValueReport), ("progress", ProgressReport)):
+        names = _REPORT_FIELDS[kind]
+        reports = []
+        for row in data.get(kind, []):
+            report = dict(zip(names, row, strict=True))
+            if report["base"] is not None:
+                report["base"] = tuple(report["base"])
+            reports.append(cls(**report))
+        loaded[kind] = reports
+    return loaded
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,15 @@ call it. It checks every report with the indicator's one input specification, re
 mark of what it writes, records one history row per field that really changed (who, when,
 old → new, route) and bumps the county-year's version.
 
-An upload is read twice from its stored file: once to preview (the same plan, nothing written),
-once on confirmation, so what is saved is exactly what was previewed, or nothing.
-Confirmation saves only if the county-year is still at the version the preview saw: of two
-uploads previewed at the same moment only the first can be confirmed.
+An upload's file is read once, at the preview (openpyxl read-only, spreadsheet/reader.py):
+the reports read are kept with the upload (Upload.reports) and the preview is the plan of
+those reports against the catalogue (reporting.plan: nothing is written, no dry run);
+confirmation hands the same reports to `report_save`, so what is saved is exactly what was
+previewed, or nothing. Confirmation saves only if the county-year is still at the version the
+preview saw: of two uploads previewed at the same moment only the first can be confirmed.
+The county upload does not go through django-import-export's per-row machinery (instance
+loading, per-row diffs and savepoints): its rows are reports, checked and saved in bulk by the
+one write path, as the admin's import's rows are (resources.py).
 """
 
 from __future__ import annotations
@@ -65,6 +70,8 @@ from .reporting import (
     ValueFields,
     ValueReport,
     plan,
+    reports_dump,
+    reports_load,
 )
 from .selectors import catalogue as build_catalogue
 from .selectors import locked_message
@@ -462,6 +469,9 @@ def upload_preview(
         return upload
     upload.status = Upload.Status.PREVIEW
     upload.preview = _preview_rows(reading, catalogue, outcome)
+    upload.reports = reports_dump(
+        values=reading.value_reports(), progress=reading.progress_reports()
+    )
     for key, value in outcome.counts().items():
         setattr(upload, key, value)
     upload.save()
@@ -474,21 +484,13 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     require_report(user, submission.area)
     if upload.status != Upload.Status.PREVIEW:
         raise SubmissionError(f"这次上传的状态为“{upload.get_status_display()}”，不能再保存")
-    upload.file.open("rb")
-    try:
-        content = upload.file.read()
-    finally:
-        upload.file.close()
     area, year = submission.area, submission.year
-    reading = _read(content, build_catalogue(area, year))
-    if reading.errors:
-        raise SubmissionError("文件内容与预览时不一致，未保存")
+    reports = reports_load(upload.reports) or _reports_from_file(upload, area, year)
     try:
         outcome = report_save(
             area=area,
             year=year,
-            values=reading.value_reports(),
-            progress=reading.progress_reports(),
+            **reports,
             route=via,
             user=user,
             upload=upload,
@@ -496,7 +498,7 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
             expected_version=upload.base_version,
         )
     except StaleReport:
-        Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE)
+        Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.STALE, reports={})
         raise
     except ReportRefused as refusal:
         raise SubmissionError("保存失败，未做任何修改：" + str(refusal)) from None
@@ -504,8 +506,24 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
         setattr(upload, key, value)
     upload.status = Upload.Status.CONFIRMED
     upload.confirmed_at = timezone.now()
-    upload.save()
+    upload.reports = {}  # saved: the history holds what changed
+    upload.save(
+        update_fields=["added", "changed", "unchanged", "status", "confirmed_at", "reports"]
+    )
     return upload
+
+
+def _reports_from_file(upload: Upload, area: Area, year: int) -> dict[str, list]:
+    """The reports of an upload previewed before previews kept them: its file read again."""
+    upload.file.open("rb")
+    try:
+        content = upload.file.read()
+    finally:
+        upload.file.close()
+    reading = _read(content, build_catalogue(area, year))
+    if reading.errors:
+        raise SubmissionError("文件内容与预览时不一致，未保存")
+    return {"values": reading.value_reports(), "progress": reading.progress_reports()}
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ anywhere else."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from openpyxl.utils import get_column_letter
 
@@ -34,10 +35,15 @@ class Table:
 
     def index(self, key: str) -> int:
         """The 1-based column number of a column key or of the field an input fills."""
+        return self._numbers[key]
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        numbers: dict[str, int] = {}
         for number, column in enumerate(self.columns, start=1):
-            if key in {column.key, column.fills}:
-                return number
-        raise KeyError(key)
+            for key in filter(None, (column.key, column.fills)):
+                numbers.setdefault(key, number)
+        return numbers
 
     def letter(self, key: str) -> str:
         return get_column_letter(self.index(key))

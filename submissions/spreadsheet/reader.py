@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from openpyxl import load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from ..catalogue import META_SHEET, TEMPLATE_VERSION, WITHDRAW, Catalogue
 from ..reporting import (
@@ -23,7 +25,7 @@ from ..reporting import (
     withdrawal_check,
 )
 from .cells import displayed
-from .columns import BASE_ROW, FIRST_ROW, HEADER_ROW, INDICATOR, PROGRESS, SIGNATURE, Table
+from .columns import BASE_ROW, HEADER_ROW, INDICATOR, PROGRESS, SIGNATURE, Table
 from .files import FileRefused
 
 
@@ -88,35 +90,79 @@ class Reading:
         return [e.row for e in self.progress if e.report is not None]
 
 
+CORRUPT = "文件已损坏或格式不正确，无法作为 .xlsx 工作簿打开：请用 Excel 或 WPS 打开后重新保存"
+
+
 def read_workbook(content: bytes, catalogue: Catalogue, *, max_rows: int) -> Reading:
     """Read a filled-in template. Raises FileRefused when the file as a whole is not one of
-    ours for this county and year; returns every cell-level error otherwise."""
+    ours for this county and year; returns every cell-level error otherwise.
+
+    The workbook is opened read-only (streamed) and each sheet is read once, row by row:
+    memory stays flat whatever the number of rows. Read-only mode keeps each cell's value, type
+    and number format (all a cell's reading needs, see cells.displayed); merged ranges, which
+    it does not keep, are read from the sheet's XML (`_merged_ranges`)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=False, rich_text=False)
+        workbook = load_workbook(
+            io.BytesIO(content), read_only=True, data_only=False, rich_text=False
+        )
     except Exception:  # openpyxl raises many types on malformed parts
-        raise FileRefused(
-            "文件已损坏或格式不正确，无法作为 .xlsx 工作簿打开：请用 Excel 或 WPS 打开后重新保存"
-        ) from None
-    _check_meta(workbook, catalogue)
+        raise FileRefused(CORRUPT) from None
+    try:
+        return _read_open_workbook(workbook, catalogue, max_rows)
+    finally:
+        workbook.close()
+
+
+def _read_open_workbook(workbook, catalogue: Catalogue, max_rows: int) -> Reading:
+    if META_SHEET not in workbook.sheetnames:
+        raise FileRefused("不是本系统下载的模板（缺少模板信息）：请重新下载模板后填写")
+    meta_rows = [values for _, values in _sheet_rows(workbook[META_SHEET], values_only=True)]
+    _check_meta(meta_rows, catalogue)
     for table in (INDICATOR, PROGRESS):
         if table.sheet not in workbook.sheetnames:
             raise FileRefused(
                 f"缺少工作表“{table.sheet}”：请使用本系统下载的模板，不要删除或重命名工作表"
             )
     reading = Reading()
-    base = _downloaded(workbook[META_SHEET])
+    base = _downloaded(meta_rows)
     _read_indicators(workbook[INDICATOR.sheet], catalogue, reading, max_rows, base)
     _read_progress(workbook[PROGRESS.sheet], catalogue, reading, max_rows, base)
     return reading
 
 
-def _downloaded(sheet) -> dict[tuple[str, str], tuple[str, str, str]] | None:
+def _sheet_rows(sheet, *, min_row: int = 1, values_only: bool = False):
+    """(row number, cells or values) of every row of a read-only sheet from `min_row`, in one
+    pass over its XML. The dimension the file declares is ignored (some programs write a
+    wrong one, which would cut rows off); a sheet whose XML breaks off is a damaged file."""
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(min_row=min_row, values_only=values_only)
+    number = min_row
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # the XML parser's and openpyxl's errors on a damaged sheet
+            raise FileRefused(CORRUPT) from None
+        yield number, cells
+        number += 1
+
+
+def _cell_value(rows: list, row: int, column: int):
+    """A value of rows read with `_sheet_rows(values_only=True)`, 1-based; None outside."""
+    if row > len(rows) or column > len(rows[row - 1]):
+        return None
+    return rows[row - 1][column - 1]
+
+
+def _downloaded(rows: list) -> dict[tuple[str, str], tuple[str, str, str]] | None:
     """What the template held when it was downloaded, by (kind, key); None for a template
     made before it kept this."""
-    if sheet.cell(row=BASE_ROW - 1, column=1).value != "downloaded":
+    if _cell_value(rows, BASE_ROW - 1, 1) != "downloaded":
         return None
     base = {}
-    for cells in sheet.iter_rows(min_row=BASE_ROW, max_col=5, values_only=True):
+    for values in rows[BASE_ROW - 1 :]:
+        cells = (tuple(values[:5]) + (None,) * 5)[:5]
         if not cells[0]:
             break
         kind, key, *rest = ("" if c is None else str(c) for c in cells)
@@ -124,14 +170,8 @@ def _downloaded(sheet) -> dict[tuple[str, str], tuple[str, str, str]] | None:
     return base
 
 
-def _check_meta(workbook, catalogue: Catalogue) -> None:
-    if META_SHEET not in workbook.sheetnames:
-        raise FileRefused("不是本系统下载的模板（缺少模板信息）：请重新下载模板后填写")
-    sheet = workbook[META_SHEET]
-    meta = {
-        str(sheet.cell(row=r, column=1).value): sheet.cell(row=r, column=2).value
-        for r in range(1, 5)
-    }
+def _check_meta(rows: list, catalogue: Catalogue) -> None:
+    meta = {str(_cell_value(rows, r, 1)): _cell_value(rows, r, 2) for r in range(1, 5)}
     if meta.get("version") != TEMPLATE_VERSION:
         raise FileRefused("模板版本已过期：请重新下载最新模板后填写")
     county = str(meta.get("county"))
@@ -153,15 +193,10 @@ def _same_header(actual, expected: str) -> bool:
     return "".join(str(actual or "").split()) == "".join(expected.split())
 
 
-def _check_frame(sheet, table: Table, reading: Reading) -> bool:
-    if sheet.max_column > len(table) + 20 and _data_beyond(sheet, len(table) + 20):
-        raise FileRefused(
-            f"工作表“{table.sheet}”有{sheet.max_column}列内容，远多于模板的{len(table)}列："
-            "请使用本系统的模板，不要在右侧添加内容"
-        )
+def _check_header(cells, table: Table, reading: Reading) -> bool:
     ok = True
     for index, column in enumerate(table.columns, start=1):
-        actual = sheet.cell(row=HEADER_ROW, column=index).value
+        actual = cells[index - 1].value if index <= len(cells) else None
         if not _same_header(actual, column.header):
             reading.errors.append(
                 CellError(
@@ -172,7 +207,31 @@ def _check_frame(sheet, table: Table, reading: Reading) -> bool:
                 )
             )
             ok = False
-    for merged in sheet.merged_cells.ranges:
+    return ok
+
+
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']+)[\"']")
+
+
+def _merged_ranges(sheet) -> list[CellRange]:
+    """The merged ranges of a read-only sheet, from its XML (`<mergeCells>` follows the cell
+    data; read-only openpyxl does not keep them). Any namespace prefix is accepted (WPS and
+    LibreOffice write none, other generators `x:`)."""
+    # The sheet's part in the archive: openpyxl's read-only sheet keeps both privately.
+    data = sheet.parent._archive.read(sheet._worksheet_path)
+    tail = data[max(data.rfind(b"sheetData>"), 0) :]
+    ranges = []
+    for ref in _MERGE_CELL.findall(tail):
+        try:
+            ranges.append(CellRange(ref.decode("ascii", "replace")))
+        except (ValueError, TypeError):
+            continue  # not a range: nothing Excel would show merged
+    return ranges
+
+
+def _check_merged(sheet, table: Table, reading: Reading) -> bool:
+    ok = True
+    for merged in _merged_ranges(sheet):
         if merged.max_row >= HEADER_ROW:
             rows = (
                 f"{merged.min_row}"
@@ -189,15 +248,6 @@ def _check_frame(sheet, table: Table, reading: Reading) -> bool:
             )
             ok = False
     return ok
-
-
-def _data_beyond(sheet, width: int) -> bool:
-    """Does any cell right of `width` hold something (a formatted column does not count)?"""
-    # The cells that exist, not every coordinate up to the last formatted column.
-    return any(
-        column > width and cell.value not in (None, "")
-        for (_, column), cell in sheet._cells.items()
-    )
 
 
 def _text(value) -> str:
@@ -245,21 +295,36 @@ def _signature_line(cells, reading: Reading) -> bool:
     return True
 
 
+def _filled(value) -> bool:
+    return value is not None and (not isinstance(value, str) or value.strip() != "")
+
+
 def _rows(sheet, table: Table, reading: Reading, max_rows: int):
-    """(row number, cells padded to the table's width) of every row that holds data; content
-    right of the table is reported. Formatted but empty rows do not count toward the limit."""
+    """(row number, cells padded to the table's width) of every row that holds data, in one
+    pass over the sheet from its header; a wrong header or a merged range is reported (and no
+    row is read), content right of the table is reported. Formatted but empty rows do not
+    count toward the limit. A sheet with content far right of the table is refused (FileRefused
+    once the sheet is read: a file of ours never has any)."""
     width = len(table)
+    rows = _sheet_rows(sheet, min_row=HEADER_ROW)
+    header = next(rows, (HEADER_ROW, ()))[1]
+    ok = _check_header(header, table, reading)
+    ok = _check_merged(sheet, table, reading) and ok
+    widest = 0
     count = 0
-    for cells in sheet.iter_rows(min_row=FIRST_ROW):
-        if all(_text(c.value) == "" for c in cells):
+    for row, cells in rows:
+        last = next((i for i in range(len(cells), 0, -1) if _filled(cells[i - 1].value)), 0)
+        if not last:
+            continue
+        widest = max(widest, last)
+        if not ok:
             continue
         count += 1
         if count > max_rows:
             raise FileRefused(
                 f"工作表“{table.sheet}”有内容的行超过上限{max_rows}行：请只填写模板中已有的行"
             )
-        row = cells[0].row
-        for cell in cells[width:]:
+        for cell in cells[width:last]:
             if _text(cell.value):
                 reading.errors.append(
                     CellError(
@@ -269,10 +334,15 @@ def _rows(sheet, table: Table, reading: Reading, max_rows: int):
                         f"模板之外的列有内容“{_text(cell.value)[:20]}”",
                     )
                 )
-        padded = list(cells[:width])
-        while len(padded) < width:
-            padded.append(sheet.cell(row=row, column=len(padded) + 1))
+        padded = cells[:width]
+        if len(padded) < width:
+            padded = (*padded, *(EMPTY_CELL,) * (width - len(padded)))
         yield row, padded
+    if widest > width + 20:
+        raise FileRefused(
+            f"工作表“{table.sheet}”有{widest}列内容，远多于模板的{width}列："
+            "请使用本系统的模板，不要在右侧添加内容"
+        )
 
 
 def _keyed_rows(sheet, table: Table, reading: Reading, max_rows: int, lookup, *, unknown, what):
@@ -312,8 +382,6 @@ def _inputs(table: Table, row: int, cells, reading: Reading, subject: str):
 
 
 def _read_indicators(sheet, catalogue: Catalogue, reading: Reading, max_rows: int, base) -> None:
-    if not _check_frame(sheet, INDICATOR, reading):
-        return
     for row, cells, code, line in _keyed_rows(
         sheet,
         INDICATOR,
@@ -372,8 +440,6 @@ def _value_report(code: str, spec, texts: dict[str, str], normalised: list[str])
 
 
 def _read_progress(sheet, catalogue: Catalogue, reading: Reading, max_rows: int, base) -> None:
-    if not _check_frame(sheet, PROGRESS, reading):
-        return
     for row, cells, key, line in _keyed_rows(
         sheet,
         PROGRESS,
