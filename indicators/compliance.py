@@ -164,7 +164,7 @@ class _Data:
         self.indicators = list(Indicator.objects.select_related("parent").order_by("order"))
         self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
-        self._bounds: dict[tuple[int, int], tuple[int, str, Decimal]] = {}
+        self._bounds: dict[tuple[int, int], list[tuple[int, str, Decimal]]] = defaultdict(list)
         values = (
             IndicatorValue.objects.filter(year__lte=last_year).only(*VALUE_FIELDS).order_by("year")
         )
@@ -179,9 +179,9 @@ class _Data:
             if value.value_text.lstrip()[:1] in BOUND_SIGNS:
                 # `≥60` bounds the value: no point of a growth series.
                 comparator = parse_value_text(value.value_text).comparator
-                self._bounds[(value.area_id, value.indicator_id)] = (
-                    value.year, comparator, value.number,
-                )  # fmt: skip
+                self._bounds[(value.area_id, value.indicator_id)].append(
+                    (value.year, comparator, value.number)
+                )
                 continue
             self._series[(value.area_id, value.indicator_id)].append((value.year, value.number))
         self.standards = Standards(
@@ -200,9 +200,10 @@ class _Data:
         return [(y, n) for y, n in self._series[(area.pk, indicator.pk)] if y <= last_year]
 
     def bound(self, area: Area, indicator: Indicator, last_year: int):
-        """The latest value reported as a bound (`≥60`), as (year, comparator, number)."""
-        found = self._bounds.get((area.pk, indicator.pk))
-        return found if found and found[0] <= last_year else None
+        """The latest value up to `last_year` reported as a bound (`≥60`), as (year, comparator,
+        number), or None. A year's result never depends on the years after it."""
+        earlier = [b for b in self._bounds.get((area.pk, indicator.pk), ()) if b[0] <= last_year]
+        return earlier[-1] if earlier else None
 
 
 def _thresholds() -> dict[str, float]:

@@ -232,3 +232,28 @@ def test_any_sequence_of_reports_and_withdrawals_leaves_no_drift(steps, bureau_u
         except services.ReportRefused:
             pass  # withdrawing what was never reported: refused, nothing changes
     assert_no_drift()
+
+
+@pytest.mark.parametrize(
+    "reports",
+    [
+        [(2023, "≥95"), (2024, "≥95")],
+        [(2024, "≥95"), (2023, "≥95")],
+        [(2025, "≥95"), (2023, "≥95")],
+        [(2023, "≥95"), (2024, "96.5"), (2025, "≥95")],
+    ],
+)
+def test_a_bound_reported_in_several_years_is_read_year_by_year(reports, bureau_user):
+    """A year's progress reads the latest bound up to that year, never a later one: storing the
+    earlier year first (the refresh writes it alone) and computing all years together agree."""
+    area = Area.objects.get(code="141123")
+    for year, text in reports:
+        services.report_save(
+            area=area, year=year, route="form", user=bureau_user, values=[ValueReport("29", text)]
+        )
+    assert_no_drift()
+    stored = AssessmentResult.objects.get(
+        scope=Scope.ALL, area=area, indicator__code="29", year=2023
+    )
+    assert stored.progress["2030"]["status"] == "target_achieved"
+    assert "（2023年）" in stored.progress["2030"]["reason"]
