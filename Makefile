@@ -44,8 +44,11 @@ run: install
 	@echo "打开 http://$(HOST)/ 用上面的演示账号登录"
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database and live
+# server): TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install-dev browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -26,9 +26,11 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from counties.models import CITY_CODE, Area, Milestone, PlanGoal
+from lvliang_eco.pagecache import data_changed
 
 from .assessment import Assessment, Progress
 from .compliance import (
@@ -52,6 +54,7 @@ from .models import (
     Scope,
     StandardOverride,
 )
+from .statuses import Basis
 
 # The fields of AssessmentResult that a fresh computation must reproduce (computed_at aside).
 COMPARED = (
@@ -197,6 +200,7 @@ def results_refresh(*, area_ids: Iterable[int], from_year: int) -> int:
     area_ids = set(area_ids)
     with transaction.atomic():
         Area.objects.select_for_update().filter(pk__in=area_ids).exists()  # one writer per area
+        data_changed()
         wanted = years_with_values()
         held = set(stored_years())
         gone = held - set(wanted)
@@ -215,6 +219,7 @@ def results_rebuild() -> int:
     """Recompute the whole store (after a rule, an override, a group standard or the
     construction standard changed, or to repair drift). Returns the rows written."""
     with transaction.atomic():
+        data_changed()
         AssessmentResult.objects.all().delete()
         AreaYearResult.objects.all().delete()
         years = years_with_values()
@@ -312,6 +317,57 @@ def _progress(stored: dict) -> dict[int, Progress]:
     }
 
 
+def _of_scopes(area_ids: list[int], scope_of) -> Q:
+    """The stored results of `area_ids`, each area's of the scope `scope_of(area_id)` names:
+    one condition for one query, whatever the scopes."""
+    by_scope: dict[str, list[int]] = defaultdict(list)
+    for area_id in area_ids:
+        by_scope[scope_of(area_id)].append(area_id)
+    condition = Q(pk__in=[])
+    for scope, ids in by_scope.items():
+        condition |= Q(scope=scope, area_id__in=ids)
+    return condition
+
+
+def results_flagged(vis, *, years: list[int]) -> tuple[list[dict], int]:
+    """What the data-quality page lists of viewer `vis`'s stored results of `years` (every
+    area): where the computed status contradicts the recorded judgement (the plan's 现状判断
+    or a county's), and how many leaf indicators' statuses are the recorded judgement because
+    the rule cannot decide. Equal to AreaResult.disagreements() and judged() over
+    results_years(vis, years=years), read in three queries at any number of areas and years
+    instead of every result. Returns ([{"year", "area", "indicator", "assessment" (an
+    Assessment), "judgement" (the value's recorded status)}] by year, area and indicator
+    order, the judged count)."""
+    areas = {a.pk: a for a in Area.objects.all()}
+    indicators = {i.pk: i for i in Indicator.objects.select_related("parent")}
+    parents = {i.parent_id for i in indicators.values() if i.parent_id}
+    found = AssessmentResult.objects.filter(
+        _of_scopes(list(areas), vis.result_scope), year__in=years
+    ).filter(Q(agrees=False) | Q(basis=Basis.JUDGEMENT))
+    flagged = list(found.only("area_id", "indicator_id", "year", "status", "reason", "basis",
+                              "computed", "agrees"))  # fmt: skip
+    judged = sum(1 for r in flagged if r.basis == Basis.JUDGEMENT and r.indicator_id not in parents)
+    disagreeing = [r for r in flagged if r.agrees is False]
+    judgements = {}
+    if disagreeing:
+        keys = Q(pk__in=[])
+        for r in disagreeing:
+            keys |= Q(area_id=r.area_id, indicator_id=r.indicator_id, year=r.year)
+        for value in IndicatorValue.objects.filter(keys).only(
+            "area_id", "indicator_id", "year", "judgement"
+        ):
+            if vis.counts(value.area_id, value.year):
+                judgements[(value.area_id, value.indicator_id, value.year)] = value.judgement
+    rows = [
+        {"year": r.year, "area": areas[r.area_id], "indicator": indicators[r.indicator_id],
+         "assessment": _assessment(r),
+         "judgement": judgements.get((r.area_id, r.indicator_id, r.year), "")}
+        for r in disagreeing
+    ]  # fmt: skip
+    rows.sort(key=lambda d: (d["year"], d["area"].order, d["indicator"].order))
+    return rows, judged
+
+
 def stored_compliance_years(
     *,
     years: list[int],
@@ -320,13 +376,15 @@ def stored_compliance_years(
     goals: bool = True,
     progress: bool = True,
     detail_years: list[int] | None = None,
+    detail_codes: list[str] | None = None,
     counts: Counts | None = None,
 ) -> dict[int, Compliance]:
     """The same as compliance.compliance_years(years=…, area_codes=…, goals=…, progress=…,
     counts=…), read from the store: `scope_of(area_id)` names the scope of each area's results
     (see counties.access.Visibility.result_scope) and `counts` the viewer's filter for the
     values attached to the results. Indicator results (and values) are read for `detail_years`
-    only (None: all `years`); an AreaResult of another year has its summary and no indicators.
+    (None: all `years`) of the areas in `detail_codes` (None: all of `area_codes`) only; any
+    other AreaResult has its summary and no indicators.
     A fixed number of queries, whatever the years.
     Raises LookupError when the store lacks a result (run `results --rebuild`)."""
     data = _Data.__new__(_Data)  # the small tables only: areas, indicators, standards, goals
@@ -340,23 +398,23 @@ def stored_compliance_years(
     groups = {g.pk: g for g in GroupStandard.objects.all()}
     wanted = [a for a in data.areas if area_codes is None or a.code in area_codes]
     readers = data.areas if goals else wanted
-    by_scope: dict[str, list[int]] = defaultdict(list)
-    for area in readers:
-        by_scope[scope_of(area.pk)].append(area.pk)
+    detailed = {a.pk for a in wanted if detail_codes is None or a.code in detail_codes}
     rows: dict[tuple[int, int], dict[int, AssessmentResult]] = defaultdict(dict)
     summaries: dict[tuple[int, int], AreaYearResult] = {}
     detail_years = years if detail_years is None else detail_years
-    for scope, ids in by_scope.items():
-        found = AssessmentResult.objects.filter(scope=scope, area_id__in=ids, year__in=detail_years)
-        for row in found.defer("computed_at", *([] if progress else ["progress"])):
-            rows[(row.area_id, row.year)][row.indicator_id] = row
-        for summary in AreaYearResult.objects.filter(scope=scope, area_id__in=ids, year__in=years):
-            summaries[(summary.area_id, summary.year)] = summary
+    # One query per table whatever the scopes: each area's rows of its own scope.
+    of_areas = _of_scopes([a.pk for a in readers], scope_of)
+    of_details = _of_scopes([a.pk for a in readers if a.pk in detailed], scope_of)
+    found = AssessmentResult.objects.filter(of_details, year__in=detail_years)
+    for row in found.defer("computed_at", *([] if progress else ["progress"])):
+        rows[(row.area_id, row.year)][row.indicator_id] = row
+    for summary in AreaYearResult.objects.filter(of_areas, year__in=years):
+        summaries[(summary.area_id, summary.year)] = summary
     attached: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
     if detail_years:
-        found = IndicatorValue.objects.filter(
-            year__in=detail_years, area_id__in=[a.pk for a in wanted]
-        ).only(*VALUE_FIELDS)
+        found = IndicatorValue.objects.filter(year__in=detail_years, area_id__in=detailed).only(
+            *VALUE_FIELDS
+        )
         for value in found:
             if counts is None or counts(value.area_id, value.year):
                 attached[(value.area_id, value.year)][value.indicator_id] = value
@@ -388,7 +446,7 @@ def stored_compliance_years(
         if summary is None:
             raise LookupError(f"没有存储 {area.code} {year}年的计算结果：请运行 results --rebuild")
         tops = []
-        if year in detail_years:
+        if year in detail_years and area.pk in detailed:
             tops = [result(area, year, i) for i in data.indicators if i.parent_id is None]
         return AreaResult(area, year, tops, dict(summary.summary), summary.reaches_standard)
 
@@ -412,6 +470,6 @@ def results_years(vis, *, years: list[int], **options) -> dict[int, Compliance]:
     )
 
 
-def results_year(vis, *, year: int, area_codes: list[str] | None = None) -> Compliance:
-    """One year of results_years, with the plan-goal counts."""
-    return results_years(vis, years=[year], area_codes=area_codes)[year]
+def results_year(vis, *, year: int, area_codes: list[str] | None = None, **options) -> Compliance:
+    """One year of results_years, with the plan-goal counts; `options` as there."""
+    return results_years(vis, years=[year], area_codes=area_codes, **options)[year]

@@ -9,6 +9,9 @@ class LvliangEcoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .pagecache import connect_signals
+
+        connect_signals()
 
 
 class AdminConfig(admin_apps.AdminConfig):

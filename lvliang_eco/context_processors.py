@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from counties import access
 from counties.roles import role_of
+from lvliang_eco import pagecache
 from lvliang_eco.demo import demo_exists
 
 
@@ -14,7 +15,7 @@ def role(request: HttpRequest) -> dict:
         return {"role": None, "demo_data": False, "may": {}}
     context = {
         "role": role_of(user),
-        "demo_data": demo_exists(),
+        "demo_data": pagecache.kept(request, None, "demo", demo_exists),
         # what the menus offer, as counties/access.py decides it
         "may": {
             "read_citywide": access.can_read_citywide(user),
@@ -28,5 +29,7 @@ def role(request: HttpRequest) -> dict:
         from lvliang_eco.selectors import data_as_of
 
         context["data_vis"] = vis
-        context["data_as_of"] = SimpleLazyObject(lambda: data_as_of(vis))
+        context["data_as_of"] = SimpleLazyObject(
+            lambda: pagecache.kept(request, vis, "as_of", lambda: data_as_of(vis))
+        )
     return context

@@ -33,6 +33,8 @@ from submissions.models import Submission, ValueChange
 from submissions.reporting import ProgressReport, ValueReport
 from submissions.services import approved_results_watch, report_save
 
+from .pagecache import data_changed
+
 Via = ValueChange.Via
 
 YEARS = (2022, 2023, 2024)
@@ -134,6 +136,7 @@ def demo_clear() -> DemoReport:
 def _demo_milestones_clear() -> int:
     """Remove the demo milestones and the demo dates set on the plan's own; their count."""
     removed, _ = Milestone.objects.filter(source=Milestone.Source.DEMO).delete()
+    data_changed()  # the update below sends no signal
     return removed + Milestone.objects.filter(achieved_is_demo=True).update(
         achieved_on=None, achieved_is_demo=False
     )

@@ -147,6 +147,7 @@ def _reporting(year: int, vis: Visibility, results) -> list[dict]:
         if area.is_city:
             continue
         row = reported[area.pk]
+        total = result.summary["binding_total"] + result.summary["reference_total"]
         first = row["submitted_on"]
         first_at = row["submitted_at"]
         rows.append(
@@ -154,8 +155,8 @@ def _reporting(year: int, vis: Visibility, results) -> list[dict]:
                 "name": area.name,
                 "state": row["state"],
                 "counted": vis.counts(area.pk, year),
-                "with_data": len(result.indicators) - result.summary[Status.NO_DATA],
-                "total": len(result.indicators),
+                "with_data": total - result.summary[Status.NO_DATA],
+                "total": total,
                 "submitted": _local(first_at),
                 "days_after": (first - date(year, 12, 31)).days if first else None,
                 "due_on": row["period"].due_on if row["period"] else None,

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpRequest
 
@@ -15,7 +16,7 @@ from counties.access import Visibility
 from counties.models import CITY_CODE, Area, Milestone
 from indicators.compliance import AreaResult, years_with_values
 from indicators.models import Indicator, IndicatorValue
-from indicators.results import results_year, results_years
+from indicators.results import results_flagged, results_year, results_years
 from indicators.rules import threshold_target
 from indicators.standards import Standards
 from indicators.statuses import ProgressStatus, Status
@@ -85,7 +86,10 @@ def overview(year: int | None, vis: Visibility) -> dict:
     if year is None:
         return data
     years = years_with_values(counts=vis.counts)
-    per_year = results_years(vis, years=years, progress=False, detail_years=[year])
+    # Indicator results of the city only: the counties show their summaries.
+    per_year = results_years(
+        vis, years=years, progress=False, detail_years=[year], detail_codes=[CITY_CODE]
+    )
     results = per_year[year]
     city = next((a for a in results.areas if a.area.code == CITY_CODE), None)
     counties = [a for a in results.areas if not a.area.is_city]
@@ -137,11 +141,29 @@ BINDING_ONLY = ("约束性全部达标，参考性不足", "#56B4E9")
 MISSES = ("约束性指标未全部达标", "#E69F00")
 UNSEEN = ("未公开或尚未审核通过", "#DDDDDD")
 STATUS_LEGEND = [REACHES, BINDING_ONLY, MISSES, UNSEEN]
+# The same by key, as the comparison's ?status= filter names them.
+STATUS_CATEGORIES = {
+    "reaches": REACHES,
+    "binding": BINDING_ONLY,
+    "misses": MISSES,
+    "unseen": UNSEEN,
+}
 INVESTMENT_COLOURS = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#4292C6"]
 
 
 def _county_url(area: Area, vis: Visibility) -> str:
     return f"/counties/{area.code}/" if vis.values(area) else ""
+
+
+def _category(result: AreaResult, visible: bool) -> str:
+    """A county's STATUS_CATEGORIES key: reaches the construction standard; binding indicators
+    all met but too few reference ones; binding missed; or `visible` False (not shown)."""
+    if not visible:
+        return "unseen"
+    if result.reaches_standard:
+        return "reaches"
+    s = result.summary
+    return "binding" if s["binding_met"] == s["binding_total"] else "misses"
 
 
 def status_map(counties: list[AreaResult], year: int, vis: Visibility) -> list[dict]:
@@ -151,13 +173,10 @@ def status_map(counties: list[AreaResult], year: int, vis: Visibility) -> list[d
     areas = []
     for result in counties:
         s = result.summary
-        if not vis.statuses(result.area, year):
-            (category, colour), detail = UNSEEN, "本年度结果未公开或尚未审核通过"
+        category, colour = STATUS_CATEGORIES[_category(result, vis.statuses(result.area, year))]
+        if category == UNSEEN[0]:
+            detail = "本年度结果未公开或尚未审核通过"
         else:
-            binding = s["binding_met"] == s["binding_total"]
-            category, colour = (
-                REACHES if result.reaches_standard else BINDING_ONLY if binding else MISSES
-            )
             detail = (
                 f"达标{s['met']}/40，约束性{s['binding_met']}/{s['binding_total']}，"
                 f"参考性{s['reference_met']}/{s['reference_total']}"
@@ -207,28 +226,35 @@ def progress_summary(year: int, vis: Visibility) -> list[dict]:
     return [{"status": status, "by_target": found[status]} for status in ProgressStatus]
 
 
-def comparison(year: int, vis: Visibility, sort: str) -> dict:
-    results = results_year(vis, year=year)
+# 各县对比 shows this many counties a page (the plan's 13 fit on one; a province's 120 on five).
+COMPARISON_PAGE_SIZE = 30
+# The comparison's filter by result (?status=), named as the status map's categories.
+COMPARISON_FILTERS = {key: label for key, (label, _) in STATUS_CATEGORIES.items()}
+
+
+def comparison(
+    year: int, vis: Visibility, sort: str, *, name: str = "", status: str = "", page: str = "1"
+) -> dict:
+    """The 各县对比 matrix of `year`: the counties whose name contains `name` and whose category
+    is `status` (a COMPARISON_FILTERS key; "" for all), sorted by code or by `sort="result"`, one
+    page of COMPARISON_PAGE_SIZE (`page` as given in the URL; out of range: the last). Summaries
+    of every county are read, indicator results of the page's counties only: the cost and the
+    HTML stay the same at any number of counties. Keys: results (the year's Compliance with
+    goals), indicators, rows (the page's: area, visible, values, result, category, cells),
+    page (a django Paginator page), matching (counties after the filter), total (all)."""
+    results = results_year(vis, year=year, detail_codes=[])
     indicators = [i for i in Indicator.objects.filter(parent__isnull=True).order_by("order")]
     rows = []
-    for area in results.areas:
-        if area.area.is_city:
-            continue
+    counties = [a for a in results.areas if not a.area.is_city]
+    for area in counties:
         visible = vis.statuses(area.area, year)
-        rows.append(
-            {
-                "area": area.area,
-                "visible": visible,
-                "values": vis.values(area.area),
-                "result": area,
-                "cells": [
-                    {"result": r, "sign": Status(r.status).sign, "label": Status(r.status).label}
-                    for r in area.indicators
-                ]
-                if visible
-                else [],
-            }
-        )
+        category = _category(area, visible)
+        if name and name not in area.area.name and name not in area.area.short_name:
+            continue
+        if status in COMPARISON_FILTERS and category != status:
+            continue
+        rows.append({"area": area.area, "visible": visible, "values": vis.values(area.area),
+                     "result": area, "category": category})  # fmt: skip
     if sort == "result":
         rows.sort(
             key=lambda r: (
@@ -243,7 +269,26 @@ def comparison(year: int, vis: Visibility, sort: str) -> dict:
                 else (True, False, 0, 0, r["area"].order)
             )
         )
-    return {"results": results, "indicators": indicators, "rows": rows}
+    shown = Paginator(rows, COMPARISON_PAGE_SIZE).get_page(page)
+    codes = [r["area"].code for r in shown.object_list if r["visible"]]
+    detail = {}
+    if codes:
+        detailed = results_year(vis, year=year, area_codes=codes, goals=False)
+        detail = {a.area.code: a for a in detailed.areas}
+    for row in shown.object_list:
+        found = detail.get(row["area"].code)
+        row["cells"] = [
+            {"result": r, "sign": Status(r.status).sign, "label": Status(r.status).label}
+            for r in (found.indicators if found else [])
+        ]
+    return {
+        "results": results,
+        "indicators": indicators,
+        "rows": list(shown.object_list),
+        "page": shown,
+        "matching": len(rows),
+        "total": len(counties),
+    }
 
 
 def county(area: Area, vis: Visibility, year: int | None = None) -> dict:
@@ -311,18 +356,24 @@ def _find(result: AreaResult, code: str):
 
 
 def indicator(target: Indicator, vis: Visibility, year: int | None) -> dict:
+    """One indicator's page: a trend chart per leaf (each area whose values `vis` may see, with
+    the standard's and the targets' lines), the city's result of `year` (the latest when None)
+    and the project groups that serve it with their planned money (万元, the plan's Table 2).
+    A fixed number of queries."""
     years = years_with_values(counts=vis.counts) or [2022]
     leaves = list(target.subs.order_by("order")) or [target]
     areas = list(Area.objects.order_by("order"))
-    values = IndicatorValue.objects.filter(indicator__in=leaves).select_related("area")
+    shown = {a.pk for a in areas if vis.values(a)}
+    # Plain tuples, not model instances: a province's 120 counties × 9 years stay cheap.
+    values = IndicatorValue.objects.filter(
+        indicator__in=leaves, number__isnull=False, area_id__in=shown
+    ).order_by("year")
     points: dict[tuple[int, int], list] = defaultdict(list)
-    for value in values.order_by("year"):
-        if (
-            value.number is not None
-            and vis.values(value.area)
-            and vis.counts(value.area_id, value.year)
-        ):
-            points[(value.indicator_id, value.area_id)].append((value.year, value.number))
+    for indicator_id, area_id, year, number in values.values_list(
+        "indicator_id", "area_id", "year", "number"
+    ):
+        if vis.counts(area_id, year):
+            points[(indicator_id, area_id)].append((year, number))
     charts = []
     for leaf in leaves:
         lines = []
@@ -393,23 +444,14 @@ def city_bar_counties() -> list[dict]:
 
 
 def data_quality(vis: Visibility) -> dict:
+    """The 数据核对 page: the document's own checks (reconcile), computed statuses that
+    contradict the recorded judgement and the judged count (indicators.results.results_flagged),
+    years not yet approved per county, demo values counted, investment rows whose counties are
+    unresolved, and the counties judged on the city's bar. A fixed number of queries."""
     years = years_with_values(counts=vis.counts)
-    disagreements = []
-    judged = 0
-    if years:
-        per_year = results_years(vis, years=years, progress=False)
-        for year, results in per_year.items():
-            for area in results.areas:
-                for item in area.disagreements():
-                    disagreements.append(
-                        {
-                            "year": year,
-                            "area": area.area,
-                            "item": item,
-                            "recorded": Status(item.value.judgement).judgement_label,
-                        }
-                    )
-                judged += len(area.judged())
+    disagreements, judged = results_flagged(vis, years=years)
+    for row in disagreements:
+        row["recorded"] = Status(row["judgement"]).judgement_label
     counties = list(Area.objects.counties())
     states = {(s.area_id, s.year): s for s in Submission.objects.all()}
     missing = []

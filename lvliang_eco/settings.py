@@ -258,3 +258,16 @@ EVIDENCE_MAX_FILES_PER_SAVE = env_int("EVIDENCE_MAX_FILES_PER_SAVE", 5)
 FILE_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_UPLOAD_BYTES + 1024 * 1024
 COUNTY_OFFICERS_SEE_APPROVED_RESULTS = env_bool("COUNTY_OFFICERS_SEE_APPROVED_RESULTS", True)
+
+# The dashboards' rendered content is kept per data version and visibility (lvliang_eco.
+# pagecache) for this many seconds (0: never kept). Each gunicorn worker keeps its own, in
+# memory; the version lives in the database, so every worker drops stale content at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, minimum=0)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lvliang-eco-pages",
+        # a province's page is up to about 1 MB: at most some 100 MB per worker
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 100, minimum=1)},
+    }
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -12,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
 
 from counties.access import (
     DATA_SCOPES,
@@ -28,7 +30,7 @@ from projects.models import ProjectGroup
 from projects.selectors import investment_summary
 from submissions.selectors import submissions_overview
 
-from . import charts, exports, report, selectors
+from . import charts, exports, pagecache, report, selectors
 
 
 class LoginView(auth_views.LoginView):
@@ -47,42 +49,62 @@ def _visibility(request: HttpRequest) -> Visibility:
     return vis
 
 
+def _cached(request: HttpRequest, vis: Visibility, template: str, context: dict, build, *,
+            choices: tuple = ()) -> HttpResponse:  # fmt: skip
+    """The page `template` with its content kept by lvliang_eco.pagecache: `context` is what
+    the page's title and header need (cheap), `build()` the rest (the selectors and charts),
+    called only when the content is not kept for this viewer, data version and `choices`."""
+    return pagecache.cached_content(
+        request,
+        vis,
+        lambda: render(request, template, {**context, **build()}),
+        lambda kept: render(request, template, {**context, "cached_content": mark_safe(kept)}),
+        choices=choices,
+    )
+
+
 def _year(request: HttpRequest, vis: Visibility) -> tuple[list[int], int | None]:
     """The years the viewer has data for (the header's choice) and the year chosen."""
-    years = years_with_values(counts=vis.counts)
+    years = pagecache.kept(request, vis, "years", lambda: years_with_values(counts=vis.counts))
     return years, selectors.chosen_year(request, years)
 
 
 def overview(request: HttpRequest) -> HttpResponse:
     vis = _visibility(request)
     years, year = _year(request, vis)
-    data = selectors.overview(year, vis)
-    context = {"years": years, "year": year, "vis": vis, **data}
-    if year is not None:
-        # Reporting state and timeliness of the areas whose submissions the viewer sees
-        # (a county officer: their own county only).
-        context["reporting"] = {
-            row["area"].pk: row for row in submissions_overview(visible_areas(request.user), [year])
-        }
-        total = data["results"].goals["counties_total"]
-        context["chart_standard"] = charts.counties_reaching_standard(
-            data["timeline"], data["standard_goals"], total
-        )
-        context["map_status"] = charts.county_map(
-            data["status_map"],
-            title=f"{year}年各县（市、区）建设标准达标情况（点击县区查看）",
-            element_id="chart-map-status",
-            legend=selectors.STATUS_LEGEND,
-        )
-        areas, legend = data["investment_map"]
-        context["map_investment"] = charts.county_map(
-            areas,
-            title="各县（市、区）规划计划投资（亿元，含共同实施均摊估算）",
-            element_id="chart-map-investment",
-            legend=legend,
-        )
-    context["chart_domains"] = charts.domain_investment(data["summary"]["domains"])
-    return render(request, "lvliang_eco/overview.html", context)
+
+    def build() -> dict:
+        data = selectors.overview(year, vis)
+        context = {**data}
+        if year is not None:
+            # Reporting state and timeliness of the areas whose submissions the viewer sees
+            # (a county officer: their own county only).
+            context["reporting"] = {
+                row["area"].pk: row
+                for row in submissions_overview(visible_areas(request.user), [year])
+            }
+            total = data["results"].goals["counties_total"]
+            context["chart_standard"] = charts.counties_reaching_standard(
+                data["timeline"], data["standard_goals"], total
+            )
+            context["map_status"] = charts.county_map(
+                data["status_map"],
+                title=f"{year}年各县（市、区）建设标准达标情况（点击县区查看）",
+                element_id="chart-map-status",
+                legend=selectors.STATUS_LEGEND,
+            )
+            areas, legend = data["investment_map"]
+            context["map_investment"] = charts.county_map(
+                areas,
+                title="各县（市、区）规划计划投资（亿元，含共同实施均摊估算）",
+                element_id="chart-map-investment",
+                legend=legend,
+            )
+        context["chart_domains"] = charts.domain_investment(data["summary"]["domains"])
+        return context
+
+    context = {"years": years, "year": year, "vis": vis}
+    return _cached(request, vis, "lvliang_eco/overview.html", context, build, choices=(year,))
 
 
 def comparison(request: HttpRequest) -> HttpResponse:
@@ -90,13 +112,33 @@ def comparison(request: HttpRequest) -> HttpResponse:
     years, year = _year(request, vis)
     if year is None:
         return render(request, "lvliang_eco/comparison.html", {"years": years, "year": None})
-    sort = request.GET.get("sort", "code")
-    data = selectors.comparison(year, vis, sort)
-    return render(
-        request,
-        "lvliang_eco/comparison.html",
-        {"years": years, "year": year, "sort": sort, "vis": vis, **data},
-    )
+    chosen = {
+        "sort": "result" if request.GET.get("sort") == "result" else "code",
+        "q": request.GET.get("q", "").strip()[:20],
+        "status": request.GET.get("status", ""),
+    }
+    if chosen["status"] not in selectors.COMPARISON_FILTERS:
+        chosen["status"] = ""
+
+    def link(**changes) -> str:
+        """This page's query string with `changes` (the filter kept, the page reset)."""
+        wanted = {**chosen, "page": "", **changes}
+        kept = {k: v for k, v in wanted.items() if v and (k, v) != ("sort", "code")}
+        return "?" + urlencode(kept)
+
+    def build() -> dict:
+        data = selectors.comparison(
+            year, vis, chosen["sort"], name=chosen["q"], status=chosen["status"],
+            page=request.GET.get("page", "1"),
+        )  # fmt: skip
+        pages = data["page"].paginator.page_range
+        return {**chosen, **data, "filters": selectors.COMPARISON_FILTERS.items(),
+                "sort_links": {"code": link(sort="code"), "result": link(sort="result")},
+                "clear_link": link(q="", status=""),
+                "page_links": {n: link(page=str(n)) for n in pages}}  # fmt: skip
+
+    context = {"years": years, "year": year, "vis": vis}
+    return _cached(request, vis, "lvliang_eco/comparison.html", context, build, choices=(year,))
 
 
 def county(request: HttpRequest, code: str) -> HttpResponse:
@@ -105,27 +147,28 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     if not vis.values(area):
         raise PermissionDenied(f"无权查看{area.name}的详细数据（县区分局只能查看本县）")
     years, year = _year(request, vis)
-    data = selectors.county(area, vis, year)
-    invest = data["investment"]
-    context = {
-        "area": area,
-        "years": years,
-        "year": year,
-        **data,
-        "chart_met": charts.met_by_year(data["timeline"]),
-        "chart_years": charts.investment_by_year(invest["by_year"]),
-        "chart_progress": charts.planned_vs_completed(
-            [
-                {
-                    "label": "本县（单独实施+均摊估算）",
-                    "planned": invest["sole"] + invest["shared_estimate"],
-                    "completed": data["completed"],
-                }
-            ],
-            element_id="chart-county-progress",
-        ),
-    }
-    return render(request, "lvliang_eco/county.html", context)
+
+    def build() -> dict:
+        data = selectors.county(area, vis, year)
+        invest = data["investment"]
+        return {
+            **data,
+            "chart_met": charts.met_by_year(data["timeline"]),
+            "chart_years": charts.investment_by_year(invest["by_year"]),
+            "chart_progress": charts.planned_vs_completed(
+                [
+                    {
+                        "label": "本县（单独实施+均摊估算）",
+                        "planned": invest["sole"] + invest["shared_estimate"],
+                        "completed": data["completed"],
+                    }
+                ],
+                element_id="chart-county-progress",
+            ),
+        }
+
+    context = {"area": area, "years": years, "year": year}
+    return _cached(request, vis, "lvliang_eco/county.html", context, build, choices=(year,))
 
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
@@ -134,21 +177,22 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         target = target.parent
     vis = _visibility(request)
     years, year = _year(request, vis)
-    data = selectors.indicator(target, vis, year)
-    for chart in data["charts"]:
-        leaf = chart["leaf"]
-        chart["html"] = charts.indicator_values(
-            chart["series"],
-            unit=leaf.unit or target.unit,
-            lines=chart["lines"],
-            title=f"{leaf.code} {leaf.display_name}：各地区历年数值",
-            element_id=f"chart-indicator-{leaf.code.replace('.', '-')}",
-        )
-    return render(
-        request,
-        "lvliang_eco/indicator.html",
-        {"indicator": target, "years": years, "year": year, **data},
-    )
+
+    def build() -> dict:
+        data = selectors.indicator(target, vis, year)
+        for chart in data["charts"]:
+            leaf = chart["leaf"]
+            chart["html"] = charts.indicator_values(
+                chart["series"],
+                unit=leaf.unit or target.unit,
+                lines=chart["lines"],
+                title=f"{leaf.code} {leaf.display_name}：各地区历年数值",
+                element_id=f"chart-indicator-{leaf.code.replace('.', '-')}",
+            )
+        return data
+
+    context = {"indicator": target, "years": years, "year": year}
+    return _cached(request, vis, "lvliang_eco/indicator.html", context, build, choices=(year,))
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:
@@ -160,27 +204,31 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 def investment(request: HttpRequest) -> HttpResponse:
     vis = _visibility(request)  # investment has no year: the header offers none
-    data = selectors.investment(vis)
-    summary = data["summary"]
-    context = {
-        "vis": vis,
-        **data,
-        "chart_domains": charts.domain_investment(summary["domains"]),
-        "chart_split": charts.government_split(summary["domains"]),
-        "chart_counties": charts.county_investment(
-            summary["counties"], summary["city_wide"], summary["unresolved"]
-        ),
-        "chart_years": charts.investment_by_year(data["by_year"]),
-        "chart_sources": charts.funding_sources(data["sources"]),
-        "chart_progress": charts.planned_vs_completed(data["progress"]["domains"]),
-    }
-    return render(request, "lvliang_eco/investment.html", context)
+
+    def build() -> dict:
+        data = selectors.investment(vis)
+        summary = data["summary"]
+        return {
+            **data,
+            "chart_domains": charts.domain_investment(summary["domains"]),
+            "chart_split": charts.government_split(summary["domains"]),
+            "chart_counties": charts.county_investment(
+                summary["counties"], summary["city_wide"], summary["unresolved"]
+            ),
+            "chart_years": charts.investment_by_year(data["by_year"]),
+            "chart_sources": charts.funding_sources(data["sources"]),
+            "chart_progress": charts.planned_vs_completed(data["progress"]["domains"]),
+        }
+
+    return _cached(request, vis, "lvliang_eco/investment.html", {"vis": vis}, build)
 
 
 def data_quality(request: HttpRequest) -> HttpResponse:
     require_citywide(request.user, "数据核对页")
     vis = _visibility(request)  # every year at once: the header offers no year
-    return render(request, "lvliang_eco/quality.html", {"vis": vis, **selectors.data_quality(vis)})
+    return _cached(
+        request, vis, "lvliang_eco/quality.html", {"vis": vis}, lambda: selectors.data_quality(vis)
+    )
 
 
 def plan(request: HttpRequest) -> HttpResponse:

@@ -44,6 +44,7 @@ from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
 from indicators.results import results_rebuild, results_refresh
 from indicators.services import standards_watch
+from lvliang_eco.pagecache import data_changed
 from projects.models import ProjectProgress
 
 from . import workflow
@@ -170,6 +171,7 @@ def report_save(
             source_detail=source_detail,
         )
         if written:
+            data_changed()
             results_refresh(area_ids=[area.pk], from_year=year)
         if written and submission is not None:
             if expected_version is None:
@@ -830,6 +832,7 @@ def evidence_delete(*, user, evidence: Evidence, route: str = Via.FORM) -> Evide
         )
         if not done:
             raise SubmissionError("这份佐证材料已被删除")
+        data_changed()
         ValueChange.objects.create(
             area=evidence.area, year=evidence.year, indicator_id=evidence.indicator_id,
             investment_row_id=evidence.investment_row_id, field="佐证材料",

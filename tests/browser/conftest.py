@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lvliang_eco.seed import seed_load
+from tests.conftest import seed_loaded
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -44,7 +44,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    seed_load()  # transactional tests flush the database after each test
+    seed_loaded()  # transactional tests flush the database after each test
     context = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
     )

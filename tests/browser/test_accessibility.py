@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from counties.roles import Role
 from counties.services import user_create
-from lvliang_eco.demo import demo_load
+from tests.conftest import demo_loaded
 
 from .conftest import PASSWORD, log_in
 
@@ -26,7 +26,7 @@ PAGES = [
 
 
 def test_the_main_pages_have_no_accessibility_violations(page):
-    demo_load()
+    demo_loaded()
     user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="李科长")
     log_in(page, "bureau")
     expect(page.get_by_role("navigation", name="主导航")).to_be_visible()

@@ -7,7 +7,7 @@ from counties.models import Area
 from counties.roles import Role
 from counties.services import user_create
 from indicators.compliance import compliance
-from lvliang_eco.demo import demo_load
+from tests.conftest import demo_loaded
 
 from .conftest import PASSWORD, log_in, screenshot
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def leader_page(page):
-    demo_load()
+    demo_loaded()
     user_create(username="leader", password=PASSWORD, role=Role.LEADERSHIP, full_name="王组长")
     log_in(page, "leader")
     page.get_by_role("link", name="改看全部上报数据（含未审核）").click()
@@ -98,7 +98,7 @@ def test_the_investment_page(leader_page):
 
 
 def test_the_data_quality_page_and_printing(page):
-    demo_load()
+    demo_loaded()
     user_create(username="bureau", password=PASSWORD, role=Role.BUREAU, full_name="李科长")
     log_in(page, "bureau")
     page.get_by_role("link", name="数据核对").click()
@@ -214,7 +214,7 @@ ROLE_PAGES = {
 def test_every_role_reads_its_pages_on_a_desktop_and_a_phone(page, role, width):
     """Nothing runs off the side of the screen (wide tables scroll inside their box), the
     header stays short and logging out is always within reach."""
-    demo_load()
+    demo_loaded()
     roles = {"bureau": Role.BUREAU, "leader": Role.LEADERSHIP, "jiaocheng": Role.COUNTY}
     user_create(
         username=role, password=PASSWORD, role=roles[role],

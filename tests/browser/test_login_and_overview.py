@@ -75,9 +75,9 @@ def test_bureau_staff_reach_the_admin_in_chinese(page):
 
 def test_a_leader_reads_which_counties_reach_the_standard(page):
     from indicators.compliance import compliance
-    from lvliang_eco.demo import demo_load
+    from tests.conftest import demo_loaded
 
-    demo_load()
+    demo_loaded()
     user_create(username="leader", password=PASSWORD, role=Role.LEADERSHIP)
     page.goto("/login/")
     log_in(page, "leader")

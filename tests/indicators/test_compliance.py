@@ -14,8 +14,8 @@ from indicators.models import (
     StandardOverride,
 )
 from indicators.results import results_rebuild
-from lvliang_eco.demo import demo_load
 from submissions.services import approved_results_watch
+from tests.conftest import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_an_area_override_replaces_the_standard_and_shows():
 
 
 def test_the_construction_standard_follows_the_configured_share():
-    demo_load()
+    demo_loaded()
     rule = ConstructionStandardRule.objects.get()
     before = compliance(year=2024).goals["reaching_standard"]["count"]
     rule.reference_min_share = "0.95"
@@ -133,7 +133,7 @@ def test_the_construction_standard_follows_the_configured_share():
 
 
 def test_the_plan_goals_count_counties_against_30_and_80_percent():
-    demo_load()
+    demo_loaded()
     data = json.loads(run("--year", "2024", "--area", "all", "--format", "json"))
     reaching = [a["code"] for a in data["areas"] if a["reaches_standard"] and a["code"] != "141100"]
     goals = data["goals"]
@@ -167,7 +167,7 @@ def test_it_refuses_an_unknown_area_in_chinese():
 def test_it_computes_13_counties_by_40_indicators_by_3_years_in_fixed_queries(
     django_assert_num_queries,
 ):
-    demo_load()
+    demo_loaded()
     # areas, indicators, values, area standards, group standards, the rule, goals, milestones
     with django_assert_num_queries(8):
         results = compliance_years(years=[2022, 2023, 2024])
@@ -189,7 +189,7 @@ def test_it_computes_13_counties_by_40_indicators_by_3_years_in_fixed_queries(
 
 
 def test_the_table_names_the_counties_that_reach_the_standard():
-    demo_load()
+    demo_loaded()
     text = run("--year", "2024")
     data = compliance(year=2024)
     names = "、".join(data.goals["reaching_standard"]["names"])

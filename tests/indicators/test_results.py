@@ -257,3 +257,35 @@ def test_a_bound_reported_in_several_years_is_read_year_by_year(reports, bureau_
     )
     assert stored.progress["2030"]["status"] == "target_achieved"
     assert "（2023年）" in stored.progress["2030"]["reason"]
+
+
+def test_the_flagged_results_equal_every_results_disagreements_and_judgements(
+    jiaocheng_officer, bureau_user, leader
+):
+    """The data-quality page reads only the flagged rows (results_flagged): the same list and
+    count as going through every result, for each viewer."""
+    from indicators.results import results_flagged, results_years
+
+    for code in ("141100", "141122", "141123"):  # recorded 达标 beside a value that is not
+        services.report_save(
+            area=Area.objects.get(code=code), year=YEAR, user=bureau_user, route="admin",
+            values=[ValueReport("28", text="50", judgement="met")],
+        )  # fmt: skip
+    for user, scope in ((bureau_user, None), (bureau_user, "approved"), (leader, None),
+                        (jiaocheng_officer, None)):  # fmt: skip
+        vis = visibility(user, scope)
+        years = years_with_values(counts=vis.counts)
+        expected, judged = [], 0
+        for year, data in results_years(vis, years=years).items():
+            for area in data.areas:
+                expected += [(year, area.area.code, r.indicator.code, r.status, r.value.judgement)
+                             for r in area.disagreements()]  # fmt: skip
+                judged += len(area.judged())
+        rows, count = results_flagged(vis, years=years)
+        found = [(d["year"], d["area"].code, d["indicator"].code, d["assessment"].status,
+                  d["judgement"]) for d in rows]  # fmt: skip
+        assert found == expected and count == judged, (user.username, scope)
+        assert judged > 0
+        seen = {code for _, code, *_ in found}
+        assert "141100" in seen
+        assert ("141122" in seen) == (scope != "approved" and user != leader), user.username

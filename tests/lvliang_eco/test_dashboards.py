@@ -14,11 +14,10 @@ from indicators.compliance import compliance
 from indicators.models import IndicatorValue
 from indicators.results import results_rebuild
 from lvliang_eco.charts import indicator_values
-from lvliang_eco.demo import demo_load
 from lvliang_eco.templatetags.lvliang import reported as reported_value
 from submissions.models import Submission
 
-from ..conftest import approve_directly, logged_in
+from ..conftest import approve_directly, demo_loaded, logged_in
 
 
 def reported(user):
@@ -49,9 +48,42 @@ PAGES = [
 ]
 
 
+def add_counties(count: int, *, approved: bool = True) -> list[str]:
+    """`count` more counties (测试县0…) with 60 for every leaf indicator in 2021–2024, their
+    2024 approved (or only submitted), and the results rebuilt as after a bulk import.
+    Returns their codes."""
+    from indicators.models import Indicator
+
+    city = Area.objects.get(code="141100")
+    leaves = [i for i in Indicator.objects.all() if not i.subs.exists()]
+    state = Submission.State.APPROVED if approved else Submission.State.SUBMITTED
+    codes = []
+    for number in range(count):
+        area = Area.objects.create(
+            code=f"1499{number:02d}",
+            name=f"测试县{number}",
+            short_name=f"测{number}",
+            kind="county",
+            parent=city,
+            order=50 + number,
+            terrain="平川区",
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=leaf, area=area, year=year, value_text="60", number=60, source="demo"
+            )
+            for leaf in leaves
+            for year in (2021, 2022, 2023, 2024)
+        )
+        Submission.objects.create(area=area, year=2024, state=state)
+        codes.append(area.code)
+    results_rebuild()
+    return codes
+
+
 @pytest.fixture
 def demo(db):
-    demo_load()
+    demo_loaded()
 
 
 def test_an_anonymous_visitor_sees_no_dashboard():
@@ -366,7 +398,7 @@ def test_the_table_3_export(leader):
 @pytest.mark.parametrize("persona", ["bureau_user", "jiaocheng_officer"])
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_reads_in_a_fixed_number_of_queries(
-    request, url, persona, demo, django_assert_max_num_queries
+    request, url, persona, demo, no_page_cache, django_assert_max_num_queries
 ):
     # The officer's pages also filter other counties by their approved years.
     client = logged_in(request.getfixturevalue(persona))
@@ -374,29 +406,7 @@ def test_every_page_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(60) as first:
         client.get(url)
     # More counties, more values, more years: the same number of queries.
-    city = Area.objects.get(code="141100")
-    from indicators.models import Indicator, IndicatorValue
-
-    leaves = [i for i in Indicator.objects.all() if not i.subs.exists()]
-    for number in range(5):
-        area = Area.objects.create(
-            code=f"1499{number:02d}",
-            name=f"测试县{number}",
-            short_name=f"测{number}",
-            kind="county",
-            parent=city,
-            order=50 + number,
-            terrain="平川区",
-        )
-        IndicatorValue.objects.bulk_create(
-            IndicatorValue(
-                indicator=leaf, area=area, year=year, value_text="60", number=60, source="demo"
-            )
-            for leaf in leaves
-            for year in (2021, 2022, 2023, 2024)
-        )
-        Submission.objects.create(area=area, year=2024, state=Submission.State.APPROVED)
-    results_rebuild()  # as after a bulk import
+    add_counties(5)
     with django_assert_max_num_queries(len(first)) as second:
         client.get(url)
     assert len(second) == len(first), url
@@ -426,3 +436,94 @@ def test_the_investment_page_without_counties(leader):
     Area.objects.counties().update(order=0)
     response = reported(leader).get("/investment/")
     assert response.status_code == 200
+
+
+def matrix_codes(page: str) -> list[str]:
+    return re.findall(r'<tr data-code="(\d+)">', page)
+
+
+@pytest.fixture
+def pages_of_ten(monkeypatch):
+    """Pages of 10 counties: the plan's 13 and a few more span two or three pages."""
+    from lvliang_eco import selectors
+
+    monkeypatch.setattr(selectors, "COMPARISON_PAGE_SIZE", 10)
+
+
+def test_the_comparison_pages_counties_so_the_page_stays_small(leader, demo, pages_of_ten):
+    plan = matrix_codes(reported(leader).get("/counties/?year=2024").content.decode())
+    added = add_counties(5)  # 18 counties: pages of 10 and 8
+    client = reported(leader)
+    first = client.get("/counties/?year=2024").content.decode()
+    assert len(plan) == 10 and matrix_codes(first) == plan
+    assert "共 18 个县（市、区）；本页第 1–10 个" in first
+    assert '<strong aria-current="page">1</strong>' in first and 'href="?page=2"' in first
+    second = client.get("/counties/?year=2024&page=2").content.decode()
+    assert matrix_codes(second)[-5:] == added and len(matrix_codes(second)) == 8
+    assert "本页第 11–18 个" in second
+    assert matrix_codes(client.get("/counties/?year=2024&page=99").content.decode())[-5:] == added
+    assert matrix_codes(client.get("/counties/?year=2024&page=x").content.decode()) == plan
+    # Each page has its own rows' cells only.
+    assert second.count('<td class="s-') == 8 * 40 and first.count('<td class="s-') == 10 * 40
+
+
+def test_the_comparison_filters_by_name_and_by_result(leader, demo):
+    client = reported(leader)
+    page = client.get("/counties/?year=2024&q=交城").content.decode()
+    assert matrix_codes(page) == ["141122"]
+    assert "筛选出 1 个县（市、区），共 13 个" in page and "清除筛选" in page
+    data = {a.area.code: a for a in compliance(year=2024).areas if not a.area.is_city}
+    for status in ("reaches", "binding", "misses"):
+        page = client.get(f"/counties/?year=2024&status={status}&sort=result").content.decode()
+        codes = matrix_codes(page)
+        expected = {
+            c for c, a in data.items()
+            if ("reaches" if a.reaches_standard else "binding"
+                if a.summary["binding_met"] == a.summary["binding_total"] else "misses") == status
+        }  # fmt: skip
+        assert set(codes) == expected, status
+        assert f'<option value="{status}" selected>' in page
+        if not codes:
+            assert "没有符合筛选条件的县（市、区）" in page
+    assert sum(len(matrix_codes(client.get(f"/counties/?year=2024&status={s}").content.decode()))
+               for s in ("reaches", "binding", "misses")) == 13  # fmt: skip
+    # A filter that is not one: every county, the form reset.
+    assert len(matrix_codes(client.get("/counties/?year=2024&status=evil").content.decode())) == 13
+    # The links keep the filter and the sort, and start again at page 1.
+    page = client.get("/counties/?year=2024&q=县&sort=result&page=1").content.decode()
+    assert 'href="?q=%E5%8E%BF"' in page  # 按行政区划 keeps q
+    assert '<input type="hidden" name="sort" value="result">' in page
+
+
+def test_an_officer_pages_and_filters_without_seeing_other_counties(
+    jiaocheng_officer, demo, pages_of_ten
+):
+    added = add_counties(5, approved=False)
+    client = logged_in(jiaocheng_officer)
+    for url in ["/counties/?year=2024", "/counties/?year=2024&page=2",
+                "/counties/?year=2024&sort=result&page=2"]:  # fmt: skip
+        page = client.get(url).content.decode()
+        for code in matrix_codes(page):
+            if code != "141122":
+                row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', page, re.S).group(1)
+                assert "s-met" not in row and "/submissions/" not in row, (url, code)
+    # Filtering by result does not reveal whom the officer cannot see.
+    for status in ("reaches", "binding", "misses"):
+        codes = matrix_codes(client.get(f"/counties/?year=2024&status={status}").content.decode())
+        assert set(codes) <= {"141122"}, status
+    unseen = matrix_codes(client.get("/counties/?year=2024&status=unseen").content.decode())
+    unseen += matrix_codes(client.get("/counties/?year=2024&status=unseen&page=2").content.decode())
+    assert len(unseen) == 12 + len(added) and "141122" not in unseen
+
+
+def test_the_comparison_reads_each_page_in_the_same_number_of_queries(
+    bureau_user, demo, pages_of_ten, no_page_cache, django_assert_max_num_queries
+):
+    client = logged_in(bureau_user)
+    client.get("/counties/?year=2024")
+    with django_assert_max_num_queries(60) as seed:
+        client.get("/counties/?year=2024")
+    add_counties(5)
+    for url in ["/counties/?year=2024", "/counties/?year=2024&page=2&sort=result"]:
+        with django_assert_max_num_queries(len(seed)):
+            client.get(url)

@@ -138,3 +138,55 @@ def test_the_admin_says_demo_data_is_shown_too(bureau_user):
     assert "演示数据" not in client.get("/admin/").content.decode()
     call_command("load_demo", stdout=StringIO())
     assert "当前数据含<strong>演示数据</strong>" in client.get("/admin/").content.decode()
+
+
+def test_the_tests_bulk_copy_of_the_demo_equals_what_demo_load_writes(monkeypatch):
+    """tests.conftest.demo_loaded() stands in for demo_load() in many tests: the rows it copies
+    must be the rows demo_load() writes (times of writing and generated keys aside)."""
+    from django.db import models, transaction
+
+    from lvliang_eco.demo import demo_load
+    from tests import conftest
+
+    kept = transaction.savepoint()
+    tables = list(conftest.demo_loaded())  # run, or copied if this state was met before
+    transaction.savepoint_rollback(kept)
+    assert {m.__name__ for m in tables} >= {"IndicatorValue", "ValueChange"}
+
+    def state() -> dict:
+        found = {}
+        for model in tables:
+            if model._meta.label == "lvliang_eco.DataVersion":
+                continue  # a random token by design
+            _, rows = conftest._rows(model)
+            # Left out: times of writing, and the keys of rows written (PostgreSQL's
+            # sequences do not roll back with the savepoint, so they differ run to run).
+            moments = [
+                n for n, f in enumerate(model._meta.concrete_fields)
+                if isinstance(f, models.DateTimeField) or f.primary_key
+                or (f.is_relation and f.related_model in tables)
+                or f.name.endswith("_id_used")  # keys of overrides, kept as numbers
+            ]  # fmt: skip
+            found[model] = sorted(
+                (tuple(v for n, v in enumerate(r) if n not in moments) for r in rows), key=repr
+            )
+        return found
+
+    kept = transaction.savepoint()
+    demo_load()
+    written = state()
+    transaction.savepoint_rollback(kept)
+
+    def refuse():
+        raise AssertionError("demo_loaded ran demo_load instead of copying its rows")
+
+    monkeypatch.setattr(conftest, "demo_load", refuse)  # read when demo_loaded runs
+    conftest.demo_loaded()
+    copied = state()
+    assert copied == written and sum(map(len, copied.values())) > 1000
+    # Rows written afterwards get new keys (the sequences follow the copy).
+    value = IndicatorValue.objects.filter(source="demo").first()
+    value.pk = None
+    value.year = 2031
+    value.save()
+    assert value.pk > max(IndicatorValue.objects.exclude(pk=value.pk).values_list("pk", flat=True))

@@ -13,8 +13,8 @@ from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from lvliang_eco.demo import demo_load
 from lvliang_eco.logs import OneLineRefusals
+from tests.conftest import demo_loaded
 
 from ..conftest import logged_in
 
@@ -114,7 +114,7 @@ def test_it_answers_an_overlong_posted_id_as_nothing_chosen(bureau_user):
 
 
 def test_it_sends_a_content_security_policy_without_inline_scripts(leader):
-    demo_load()
+    demo_loaded()
     client = logged_in(leader)
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]

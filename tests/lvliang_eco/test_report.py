@@ -23,10 +23,10 @@ from counties.models import Area
 from indicators.compliance import compliance
 from indicators.statuses import Status
 from lvliang_eco import report_charts
-from lvliang_eco.demo import demo_load
 from lvliang_eco.report import NO_FONT_NOTE
 from lvliang_eco.selectors import data_as_of
 from submissions.models import ReportingPeriod, Submission, SubmissionEvent
+from tests.conftest import demo_loaded
 
 from ..conftest import approve_directly, logged_in
 
@@ -38,7 +38,7 @@ CITY = "141100"
 
 @pytest.fixture
 def demo(db):
-    demo_load()
+    demo_loaded()
 
 
 def download(client: Client, query: str = "year=2024"):

@@ -62,7 +62,7 @@ def test_the_plan_page_shows_domain_totals_beside_table_3(bureau_user):
 
 
 def test_the_overview_reads_in_a_fixed_number_of_queries(
-    bureau_user, django_assert_max_num_queries
+    bureau_user, no_page_cache, django_assert_max_num_queries
 ):
     client = logged_in(bureau_user)
     client.get("/")

@@ -18,12 +18,12 @@ from counties.access import Visibility, visibility
 from counties.models import Area
 from indicators.compliance import compliance
 from indicators.models import IndicatorValue
-from lvliang_eco.demo import demo_load
 from projects.models import InvestmentRow, ProjectProgress
 from submissions.catalogue import choice_of
 from submissions.models import Submission
 from submissions.reporting import ProgressReport, ValueReport
 from submissions.services import report_save
+from tests.conftest import demo_loaded
 
 from ..conftest import approve_directly, logged_in
 
@@ -58,7 +58,7 @@ NOTE = "其他县（市、区）仅计入市局已审核通过的年度"
 
 @pytest.fixture
 def demo(db):
-    demo_load()
+    demo_loaded()
 
 
 def snapshot(client: Client, url: str):

@@ -22,7 +22,7 @@ from lvliang_eco.demo import demo_clear, demo_load
 from submissions import services
 from submissions.models import Submission, SubmissionEvent, Upload, ValueChange
 from submissions.resources import ValueResource
-from tests.conftest import logged_in
+from tests.conftest import demo_loaded, logged_in
 
 from .helpers import ROUTES, Typed, fill, jiaocheng, report, template
 
@@ -99,7 +99,7 @@ def test_an_unmodified_template_is_no_change_and_writes_nothing(jiaocheng_office
 
 
 def test_every_downloaded_template_of_demo_years_reads_back_as_no_change(jiaocheng_officer):
-    demo_load()
+    demo_loaded()
     bureau_area_years = [
         (area, year) for area in Area.objects.counties() for year in (2022, 2023, 2024)
     ]
@@ -277,7 +277,7 @@ def test_a_standard_change_that_alters_an_approved_year_is_recorded_on_it(
 
 
 def test_a_countys_value_over_demo_data_survives_clear_demo(jiaocheng_officer):
-    demo_load()
+    demo_loaded()
     demo = IndicatorValue.objects.get(area__code="141122", year=2024, indicator__code="3")
     assert demo.source == "demo"
     content = fill(template(year=2024), {"3": (33, None, None)})
@@ -290,7 +290,7 @@ def test_a_countys_value_over_demo_data_survives_clear_demo(jiaocheng_officer):
 
 
 def test_clear_demo_never_touches_an_approved_year(bureau_user, tmp_path):
-    demo_load()
+    demo_loaded()
     # 30 meets the demo's 平川区 bar (≥18) for 11.1, not the city's (≥50).
     services.report_save(
         area=jiaocheng(), year=2024, values=[services.ValueReport("11.1", text="30")],
@@ -370,7 +370,7 @@ def test_the_admin_form_refuses_what_the_upload_refuses_with_the_same_message(
 
 
 def test_a_countys_correction_drops_the_judgement_of_the_old_value(jiaocheng_officer):
-    demo_load()
+    demo_loaded()
     judged = (
         IndicatorValue.objects.filter(area__code="141122", year=2022)
         .exclude(judgement="")

@@ -117,9 +117,9 @@ def test_every_corpus_file_reads_as_its_maker_expects_by_page_and_command(
 def test_the_unmodified_template_of_every_area_and_year_is_accepted_with_no_change(
     bureau_user,
 ):
-    from lvliang_eco.demo import demo_load
+    from tests.conftest import demo_loaded
 
-    demo_load()
+    demo_loaded()
     for area in Area.objects.order_by("order"):
         for year in (2022, 2023, 2024, 2025):
             if area.is_city and year == 2022:
