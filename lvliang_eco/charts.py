@@ -329,6 +329,17 @@ def met_by_year(points: list[dict]) -> SafeString:
     return _html(figure, "chart-met-by-year")
 
 
+def _drawn(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A boundary ring as drawn: degrees to 3 decimals (about 100 m, far below a pixel of the
+    520-pixel map) and repeated points dropped; the ring stays closed."""
+    drawn: list[tuple[float, float]] = []
+    for x, y in ring:
+        point = (round(x, 3), round(y, 3))
+        if not drawn or drawn[-1] != point:
+            drawn.append(point)
+    return drawn
+
+
 def county_map(
     areas: list[dict], *, title: str, element_id: str, legend: list[tuple[str, str]]
 ) -> SafeString:
@@ -348,16 +359,19 @@ def county_map(
         shown.add(category)
     for area in areas:
         for ring in shapes.get(area["code"], []):
+            ring = _drawn(ring)
+            # The county page's address once (dashboard.js reads customdata[0]), not per point.
             figure.add_scatter(
                 x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself",
                 fillcolor=area["colour"], line={"color": "#ffffff", "width": 1.2},
                 name=area["name"], legendgroup=area["category"], showlegend=False,
                 hoveron="fills", text=f"{area['name']}：{area['detail']}",
-                hoverinfo="text", customdata=[area["url"]] * len(ring),
+                hoverinfo="text", customdata=[area["url"]],
             )  # fmt: skip
     drawn = [a for a in areas if a["code"] in shapes]  # an area without a boundary: table only
     figure.add_scatter(
-        x=[centre(a["code"])[0] for a in drawn], y=[centre(a["code"])[1] for a in drawn],
+        x=[round(centre(a["code"])[0], 3) for a in drawn],
+        y=[round(centre(a["code"])[1], 3) for a in drawn],
         mode="text", text=[a["name"] for a in drawn], textfont={"size": 11, "color": "#000"},
         hoverinfo="skip", showlegend=False,
     )  # fmt: skip

@@ -58,6 +58,23 @@ def test_the_county_comparison_matrix(leader_page):
     first = page.locator("#matrix tbody tr").first
     expect(first).to_contain_text("达到")
     screenshot(page, "23-comparison")
+    # Filtering by result keeps the sort; a name narrows it to one county.
+    page.get_by_label("建设标准").select_option(label="达到建设标准")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#comparison-count")).to_contain_text("筛选出")
+    rows = page.locator("#matrix tbody tr")
+    for n in range(rows.count()):
+        expect(rows.nth(n).locator("td.area").first).to_have_text("达到")
+    expect(page.get_by_role("link", name="按行政区划")).to_be_visible()  # still by result
+    page.get_by_label("县区名称").fill("交城")
+    page.get_by_label("建设标准").select_option(label="全部")
+    page.get_by_label("县区名称").press("Enter")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator("th")).to_have_text("交城县")
+    screenshot(page, "23a-comparison-filtered")
+    page.get_by_role("link", name="清除筛选").click()
+    expect(rows).to_have_count(13)
+    first = page.locator("#matrix tbody tr").first
     first.locator("th.area a").click()
     expect(page.locator("#trend-table")).to_be_visible()
     chart(page, "chart-met-by-year", "各年达标指标数")

@@ -527,3 +527,13 @@ def test_the_comparison_reads_each_page_in_the_same_number_of_queries(
     for url in ["/counties/?year=2024", "/counties/?year=2024&page=2&sort=result"]:
         with django_assert_max_num_queries(len(seed)):
             client.get(url)
+
+
+def test_the_overview_stays_light_for_the_intranet(bureau_user, demo):
+    """The maps carry each county's address once and its boundary to 3 decimals: the page was
+    1 MB when every boundary point carried the address and 10 decimals."""
+    page = logged_in(bureau_user).get("/?year=2024").content.decode()
+    assert len(page.encode()) < 400_000
+    maps = re.findall(r'<div id="chart-map-status".*?</script>', page, re.S)
+    points = re.findall(r'"[xy]":\[([^\]]*)\]', maps[0])
+    assert len(points) > 20 and not re.search(r"\d\.\d{4,}", ",".join(points))  # 3 decimals
