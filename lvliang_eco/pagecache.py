@@ -36,13 +36,14 @@ START, END = "<!--content-->", "<!--/content-->"
 # The project's apps, whose models' saves and deletes change the version.
 PROJECT_APPS = ("counties", "indicators", "projects", "submissions")
 # Written only in bulk, by writers that call data_changed() themselves (a receiver would also
-# make Django fetch every row before deleting it).
+# make Django fetch every row before deleting it), or shown on no dashboard.
 BULK_ONLY = {
     "indicators.assessmentresult",
     "indicators.areayearresult",
     "indicators.indicatorvalue",  # submissions.services.report_save
     "projects.projectprogress",  # submissions.services.report_save
     "submissions.valuechange",  # written beside the changes it records
+    "submissions.upload",  # a preview's record: no dashboard shows it
 }
 
 
