@@ -9,8 +9,9 @@ share cached content only when they see exactly the same data.
 
 The data version (lvliang_eco.models.DataVersion, a random token) is renewed inside the writing
 transaction by
-  * data_changed(), which the bulk writers call (the values' and history's write path,
-    the results store, project progress, the demo and seed loaders), and
+  * data_changed(), which the bulk writers call (submissions.services.report_save, the one
+    write path of values and project progress that the seed and demo loaders use too;
+    indicators.results' refresh and rebuild; evidence deletion; the demo's milestones), and
   * a post_save / post_delete / m2m_changed receiver on every model of the project's apps
     (admin edits, workflow steps, standards, areas, investment rows), connect_signals().
 A reader that took the old version before a write committed caches under that old key, which
