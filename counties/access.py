@@ -80,6 +80,18 @@ def can_review(user: User) -> bool:
     return role_of(user) == Role.BUREAU
 
 
+def can_run_jobs(user: User) -> bool:
+    """May the user see and start background jobs (the full rebuild of results, large
+    imports)? Bureau staff only: the jobs change every area's results."""
+    return role_of(user) == Role.BUREAU
+
+
+def require_jobs(user: User) -> None:
+    """Raises PermissionDenied unless can_run_jobs."""
+    if not can_run_jobs(user):
+        raise PermissionDenied("后台任务仅供市生态环境局工作人员查看和发起")
+
+
 def can_read_citywide(user: User) -> bool:
     """May the user read the pages about the whole city at once (数据核对, the annual report)?
     The bureau and the leadership, who review the whole city."""

@@ -11,8 +11,9 @@ area, those of one scope (counties.access.Visibility.result_scope).
 Writers: results_refresh() after a change of one area's values or submission state (called by
 submissions.services inside the same transaction), results_rebuild() after a change of a rule,
 an override, a group standard or the construction standard (submissions.services.
-approved_results_watch). results_drift() compares the store with a fresh computation
-(command `results --verify`).
+approved_results_watch), or the same in steps by a background job (results_rebuild_plan()
+and results_rebuild_step(), run by jobs.services). results_drift() compares the store with a
+fresh computation (command `results --verify`).
 """
 
 from __future__ import annotations
@@ -224,6 +225,35 @@ def results_rebuild() -> int:
         AreaYearResult.objects.all().delete()
         years = years_with_values()
         return _write(years=years, area_ids=None) if years else 0
+
+
+def results_rebuild_plan(*, areas_per_step: int) -> list[tuple[int, list[int]]]:
+    """The first part of a full rebuild in steps (jobs.services, a background job): drops the
+    stored results of years that no longer have values and returns the steps, each (year,
+    area ids), `areas_per_step` areas of one year at a time, years ascending. Steps are then
+    run by results_rebuild_step() in that order, each in its own transaction; together they
+    write what results_rebuild() writes. Raises ValueError if areas_per_step < 1."""
+    if areas_per_step < 1:
+        raise ValueError("areas_per_step must be at least 1")
+    with transaction.atomic():
+        data_changed()
+        years = years_with_values()
+        AssessmentResult.objects.exclude(year__in=years).delete()
+        AreaYearResult.objects.exclude(year__in=years).delete()
+    area_ids = list(Area.objects.order_by("pk").values_list("pk", flat=True))
+    batches = [area_ids[i : i + areas_per_step] for i in range(0, len(area_ids), areas_per_step)]
+    return [(year, batch) for year in years for batch in batches]
+
+
+def results_rebuild_step(*, year: int, area_ids: Iterable[int]) -> int:
+    """One step of a full rebuild: recompute and replace the stored results of `area_ids` in
+    `year` (both scopes), in one transaction that holds those areas' lock, as results_refresh()
+    does. Returns the result rows written."""
+    area_ids = set(area_ids)
+    with transaction.atomic():
+        Area.objects.select_for_update().filter(pk__in=area_ids).exists()
+        data_changed()
+        return _write(years=[year], area_ids=area_ids)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from counties import access
 from counties.roles import role_of
+from jobs.services import active_jobs
 from lvliang_eco import pagecache
 from lvliang_eco.demo import demo_exists
 
@@ -22,7 +23,10 @@ def role(request: HttpRequest) -> dict:
             "use_admin": access.can_use_admin(user),
             "review": access.can_review(user),
             "report": access.assigned_area_id(user) is not None or access.can_review(user),
+            "jobs": access.can_run_jobs(user),
         },
+        # the banner while a rebuild or a large import runs (kept a few seconds)
+        "active_jobs": SimpleLazyObject(active_jobs),
     }
     vis = getattr(request, "data_visibility", None)
     if vis is not None:

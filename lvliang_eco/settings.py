@@ -65,11 +65,14 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "lvliang_eco",
     "counties",
     "indicators",
     "projects",
     "submissions",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -271,3 +274,17 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 100, minimum=1)},
     }
 }
+
+# Background jobs (jobs app): django-tasks' database backend, so that the queue and the jobs'
+# progress live in the application's own database (no other service; they survive a restart).
+# The worker is `manage.py jobs_worker` (deploy/lvliang-eco-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job whose last step is older than this is taken to have lost its worker and is re-queued
+# (every step takes far less: one year of a few areas, or one county-year of an import).
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 120, minimum=1)
+JOBS_REBUILD_AREAS_PER_STEP = env_int("JOBS_REBUILD_AREAS_PER_STEP", 5, minimum=1)
+# A change of rules or standards rebuilds the results at once up to this many area-years
+# (the plan's 14 areas × a few years), in the background beyond.
+RESULTS_REBUILD_INLINE_AREA_YEARS = env_int("RESULTS_REBUILD_INLINE_AREA_YEARS", 200, minimum=0)
+# An admin import of more rows than this runs in the background after its preview.
+ADMIN_IMPORT_BACKGROUND_ROWS = env_int("ADMIN_IMPORT_BACKGROUND_ROWS", 500, minimum=0)

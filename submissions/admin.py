@@ -1,9 +1,11 @@
 from collections import defaultdict
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
@@ -11,6 +13,8 @@ from import_export.admin import ImportExportModelAdmin
 from counties.models import Area
 from indicators.admin import BindingFilter
 from indicators.models import IndicatorValue
+from jobs.models import BackgroundJob
+from jobs.services import start_import
 from lvliang_eco.admin import ReadOnlyAdmin
 from projects.models import ProjectProgress
 
@@ -220,6 +224,28 @@ class ReportAdmin(ImportExportModelAdmin):
         if obj is not None and lock_refusal(obj.area_id, obj.year):
             return False  # an approved county-year is locked
         return super().has_delete_permission(request, obj)
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """After the preview: a file of more than settings.ADMIN_IMPORT_BACKGROUND_ROWS rows
+        is imported by a background job (jobs.services.start_import: one county-year per step,
+        the same checks and write path) and its job returned; a smaller one at once."""
+        if len(dataset) <= settings.ADMIN_IMPORT_BACKGROUND_ROWS:
+            return super().process_dataset(dataset, form, request, **kwargs)
+        resource = self.choose_import_resource_class(form, request)
+        file_name = kwargs.get("file_name") or form.cleaned_data.get("original_file_name", "")
+        return start_import(
+            resource=resource, dataset=dataset, file_name=file_name, user=request.user
+        )
+
+    def process_result(self, result, request):
+        if isinstance(result, BackgroundJob):
+            messages.success(
+                request,
+                f"共 {len(result.payload['rows'])} 行，已转为后台导入（{result.steps_total} "
+                "个县年，每个县年一步，逐步保存）；可在本页查看进度，完成后结果即更新",
+            )
+            return redirect("jobs:detail", pk=result.pk)
+        return super().process_result(result, request)
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

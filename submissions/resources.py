@@ -126,10 +126,18 @@ class ReportResource(BaseResource):
 
     key_column = "indicator"  # the column that names the record, for messages
 
+    def __init__(self, *, batched: bool = False, **kwargs) -> None:
+        """`batched`: save each area-year's rows with one report_save call at the end of the
+        import (inside its transaction) instead of one call per row; the background import
+        (jobs.services) uses it. The checks and the history are the same."""
+        super().__init__(**kwargs)
+        self.batched = batched
+
     def before_import(self, dataset, **kwargs) -> None:
         super().before_import(dataset, **kwargs)
         self._catalogues: dict[tuple[int, int], Catalogue] = {}
         self._seen: dict[tuple, int] = {}
+        self._pending: dict[tuple, list] = {}
         for field in self.fields.values():
             if isinstance(field.widget, CachedForeignKeyWidget):
                 field.widget.reset()
@@ -188,6 +196,10 @@ class ReportResource(BaseResource):
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
         report = instance._report
+        if self.batched:
+            key = (instance.area, instance.year, self.source_detail(instance))
+            self._pending.setdefault(key, []).append(report)
+            return
         report_save(
             area=instance.area,
             year=instance.year,
@@ -201,6 +213,21 @@ class ReportResource(BaseResource):
         saved = type(instance).objects.filter(**self.keys(instance)).first()
         if saved is not None:
             instance.pk = saved.pk
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return
+        for (area, year, detail), reports in self._pending.items():
+            report_save(
+                area=area,
+                year=year,
+                **by_kind(reports),
+                route=self.route,
+                user=kwargs.get("user"),
+                strict=self.strict,
+                source_detail=detail,
+            )
 
     def source_detail(self, instance) -> str:
         return "后台导入"

@@ -42,8 +42,9 @@ from counties.models import Area
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
-from indicators.results import results_rebuild, results_refresh
+from indicators.results import results_refresh
 from indicators.services import standards_watch
+from jobs.services import rebuild_results
 from lvliang_eco.pagecache import data_changed
 from projects.models import ProjectProgress
 
@@ -565,7 +566,7 @@ def approved_results_watch(*, user, what: str, via: str):
     before = _approved_results(approved) if approved else {}
     with standards_watch(user=user, via=via):
         yield
-        results_rebuild()
+        rebuild_results(user=user)
     if not approved:
         return
     after = _approved_results(approved)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.results import results_drift, results_rebuild
+from jobs.services import start_rebuild
 
 SHOWN = 20
 
@@ -14,8 +15,22 @@ class Command(BaseCommand):
             "--verify", action="store_true", help="与重新计算的结果逐项比较，报告不一致之处"
         )
         action.add_argument("--rebuild", action="store_true", help="全部重新计算并存储")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="与 --rebuild 同用：交给后台任务分步计算（manage.py jobs_worker 执行），立即返回",
+        )
 
-    def handle(self, *args, verify: bool, rebuild: bool, **options) -> None:
+    def handle(self, *args, verify: bool, rebuild: bool, background: bool, **options) -> None:
+        if background and not rebuild:
+            raise CommandError("--background 只能与 --rebuild 同用")
+        if rebuild and background:
+            job = start_rebuild()
+            self.stdout.write(
+                f"已排入后台任务 {job.pk}：{job.title}（由 manage.py jobs_worker 执行，"
+                f"进度见 /jobs/{job.pk}/）"
+            )
+            return
         if rebuild:
             written = results_rebuild()
             self.stdout.write(f"已重新计算并存储 {written} 条达标计算结果")
