@@ -41,8 +41,10 @@ run: install
 	DEBUG=1 $(PY) manage.py load_seed
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_demo_users
-	@echo "打开 http://$(HOST)/ 用上面的演示账号登录"
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	@echo "打开 http://$(HOST)/ 用上面的演示账号登录（后台任务进程随之启动，Ctrl+C 一并停止）"
+	DEBUG=1 $(PY) manage.py jobs_worker --no-reload --interval 2 -v 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 # The suite runs on every core (pytest-xdist; each worker has its own test database and live
 # server): TEST_WORKERS=0 runs it in one process.
@@ -69,4 +71,6 @@ serve: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py check --deploy --fail-level ERROR
 	@echo "生产配置（DEBUG=0）：http://$(HOST)/ ；登录账号用 manage.py create_user 创建"
-	$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py lvliang_eco.wsgi
+	$(PY) manage.py jobs_worker --no-reload --interval 2 -v 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py lvliang_eco.wsgi
