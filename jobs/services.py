@@ -148,7 +148,7 @@ def _import_step(job: BackgroundJob, step) -> None:
     from submissions.models import ValueChange
 
     payload = job.payload
-    resource = import_string(payload["resource"])(batched=True)
+    resource = import_string(payload["resource"])()
     rows = [payload["rows"][i] for i in step]
     dataset = tablib.Dataset(*rows, headers=payload["headers"])
     result = resource.import_data(

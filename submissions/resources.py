@@ -125,11 +125,13 @@ class ReportResource(BaseResource):
     field_names: dict[str, str] = {}  # the plan's field → the resource's column, for messages
 
     key_column = "indicator"  # the column that names the record, for messages
+    key_lookup = "indicator__code"  # the record's key as report.code / report.row_id names it
 
-    def __init__(self, *, batched: bool = False, **kwargs) -> None:
-        """`batched`: save each area-year's rows with one report_save call at the end of the
-        import (inside its transaction) instead of one call per row; the background import
-        (jobs.services) uses it. The checks and the history are the same."""
+    def __init__(self, *, batched: bool = True, **kwargs) -> None:
+        """`batched` (the default): each area-year's rows are saved by one report_save call at
+        the end of the import, inside its transaction (a preview's dry run too, rolled back),
+        instead of one call per row: the same checks and history, some 30 times faster on a
+        file of many area-years. `batched=False` saves row by row."""
         super().__init__(**kwargs)
         self.batched = batched
 
@@ -198,7 +200,7 @@ class ReportResource(BaseResource):
         report = instance._report
         if self.batched:
             key = (instance.area, instance.year, self.source_detail(instance))
-            self._pending.setdefault(key, []).append(report)
+            self._pending.setdefault(key, []).append((report, instance))
             return
         report_save(
             area=instance.area,
@@ -216,18 +218,27 @@ class ReportResource(BaseResource):
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
-        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
-            return
-        for (area, year, detail), reports in self._pending.items():
+        if result.has_errors() or result.has_validation_errors():
+            return  # nothing is saved (import_data rolls back)
+        model = self._meta.model
+        for (area, year, detail), pending in self._pending.items():
             report_save(
                 area=area,
                 year=year,
-                **by_kind(reports),
+                **by_kind([report for report, _ in pending]),
                 route=self.route,
                 user=kwargs.get("user"),
                 strict=self.strict,
                 source_detail=detail,
             )
+            # The rows' records as saved, for the admin's log of the import.
+            saved = dict(
+                model.objects.filter(area=area, year=year).values_list(self.key_lookup, "pk")
+            )
+            for report, instance in pending:
+                found = saved.get(report.code if self.kind == "value" else report.row_id)
+                if found is not None:
+                    instance.pk = found
 
     def source_detail(self, instance) -> str:
         return "后台导入"
@@ -330,6 +341,7 @@ class ProgressResource(ReportResource):
 
     kind = "progress"
     key_column = "investment_row"
+    key_lookup = "investment_row_id"
     investment_row = fields.Field(
         attribute="investment_row",
         column_name="investment_row",
