@@ -2,6 +2,7 @@
 stopped worker left (jobs.services.recover_jobs) and keeps doing so while it runs, so that a
 job survives a restart of its worker or of the machine."""
 
+import logging
 import threading
 import time
 
@@ -11,12 +12,16 @@ from django_tasks_db.management.commands import db_worker
 
 from jobs.services import recover_jobs
 
+logger = logging.getLogger("jobs")
+
 
 def _recovering(interval: float) -> None:
     while True:
         time.sleep(interval)
         try:
             recover_jobs()
+        except Exception:  # a locked SQLite file, a lost connection: try again next time
+            logger.exception("后台任务恢复检查失败，稍后重试")
         finally:
             close_old_connections()
 
