@@ -19,6 +19,7 @@ The rules (a bureau decision, documented in the README):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -238,26 +239,49 @@ def default_scope(user: User) -> str:
     return "approved" if role_of(user) == Role.LEADERSHIP else "all"
 
 
-def visibility(user: User, scope: str | None = None) -> Visibility:
-    """What `user` sees; `scope` (approved/all, the user's choice) applies to bureau and
-    leadership, whose default is default_scope(user). Two queries."""
+@dataclass(frozen=True)
+class VisibilityFacts:
+    """What every viewer's Visibility is made of besides the viewer: the city's own areas and
+    the approved county-years. Data, hence the same for everyone until the data change (the
+    dashboards keep it per data version, lvliang_eco.pagecache)."""
+
+    city_ids: frozenset[int]
+    approved: frozenset[tuple[int, int]]  # (area_id, year)
+
+
+def visibility_facts() -> VisibilityFacts:
+    """The facts as stored now. Two queries."""
     from submissions.models import Submission
 
-    role = role_of(user)
-    approved = Submission.objects.filter(state=Submission.State.APPROVED).values_list(
-        "area_id", "year"
+    approved = Submission.objects.filter(state=Submission.State.APPROVED)
+    return VisibilityFacts(
+        city_ids=frozenset(Area.objects.filter(kind=Area.Kind.CITY).values_list("pk", flat=True)),
+        approved=frozenset(approved.values_list("area_id", "year")),
     )
-    city_ids = frozenset(Area.objects.filter(kind=Area.Kind.CITY).values_list("pk", flat=True))
-    if role in {Role.BUREAU, Role.LEADERSHIP}:
-        if (scope if scope in DATA_SCOPES else default_scope(user)) == "all":
-            return Visibility(everything=True)
+
+
+def visibility(
+    user: User,
+    scope: str | None = None,
+    *,
+    facts: Callable[[], VisibilityFacts] = visibility_facts,
+) -> Visibility:
+    """What `user` sees; `scope` (approved/all, the user's choice) applies to bureau and
+    leadership, whose default is default_scope(user). `facts()` is asked unless the user sees
+    everything (visibility_facts: two queries; the dashboards keep them, views._visibility)."""
+    role = role_of(user)
+    wide = role in {Role.BUREAU, Role.LEADERSHIP}
+    if wide and (scope if scope in DATA_SCOPES else default_scope(user)) == "all":
+        return Visibility(everything=True)
+    facts = facts()
+    if wide:
         return Visibility(
-            everything=True, city_ids=city_ids, approved=frozenset(approved), approved_only=True
+            everything=True, city_ids=facts.city_ids, approved=facts.approved, approved_only=True
         )
     return Visibility(
         everything=False,
         own_area_id=assigned_area_id(user),
-        city_ids=city_ids,
-        approved=frozenset(approved),
+        city_ids=facts.city_ids,
+        approved=facts.approved,
         approved_results=getattr(settings, "COUNTY_OFFICERS_SEE_APPROVED_RESULTS", True),
     )

@@ -1,11 +1,17 @@
-"""Authentication: Django's own, except that demo logins are refused whenever DEBUG is off."""
+"""Authentication: Django's own, except that demo logins are refused whenever DEBUG is off, and
+that a request's user comes with its county and role in one query."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+
+from .roles import Role, role_from
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +25,28 @@ class AccountBackend(ModelBackend):
         if user is not None and not settings.DEBUG and is_demo_login(user):
             logger.warning("demo login refused with DEBUG off: user=%s", user.get_username())
             return None
+        return user
+
+    def get_user(self, user_id):
+        """The logged-in user of a request, with their county assignment and their role
+        (counties.roles.role_of) read in the same query: every page asks for both."""
+        model = get_user_model()
+        in_group = {
+            f"_in_{role}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role.group_name))
+            for role in Role
+        }
+        try:
+            user = (
+                model._default_manager.select_related("county_assignment__area")
+                .annotate(**in_group)
+                .get(pk=user_id)
+            )
+        except model.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        names = {role.group_name for role in Role if getattr(user, f"_in_{role}")}
+        user._lvliang_role = role_from(is_superuser=user.is_superuser, group_names=names)
         return user
 
 

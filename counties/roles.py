@@ -35,14 +35,17 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
     cached = getattr(user, "_lvliang_role", "unset")
     if cached != "unset":
         return cached
-    role: Role | None = None
-    if user.is_superuser:
-        role = Role.BUREAU
-    else:
-        names = set(user.groups.values_list("name", flat=True))
-        for candidate in (Role.BUREAU, Role.LEADERSHIP, Role.COUNTY):
-            if candidate.group_name in names:
-                role = candidate
-                break
-    user._lvliang_role = role
-    return role
+    names = set() if user.is_superuser else set(user.groups.values_list("name", flat=True))
+    user._lvliang_role = role_from(is_superuser=user.is_superuser, group_names=names)
+    return user._lvliang_role
+
+
+def role_from(*, is_superuser: bool, group_names: set[str]) -> Role | None:
+    """The role of a user who is (not) a superuser and in the groups `group_names`: a
+    superuser is bureau staff; of several role groups the bureau's, then the leadership's."""
+    if is_superuser:
+        return Role.BUREAU
+    for candidate in (Role.BUREAU, Role.LEADERSHIP, Role.COUNTY):
+        if candidate.group_name in group_names:
+            return candidate
+    return None

@@ -51,7 +51,9 @@ if not SECURE_HSTS_PRELOAD:
 
 # Idle timeout: a session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once in this many seconds (lvliang_eco.middleware.IdleSessionMiddleware), not
+# on every request: a session ends between SESSION_COOKIE_AGE − this and SESSION_COOKIE_AGE.
+SESSION_REFRESH_SECONDS = 60
 
 INSTALLED_APPS = [
     "lvliang_eco.apps.AdminConfig",  # django.contrib.admin asking counties/access.py
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lvliang_eco.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "lvliang_eco.middleware.ChineseNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

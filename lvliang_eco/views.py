@@ -18,8 +18,10 @@ from django.utils.safestring import mark_safe
 from counties.access import (
     DATA_SCOPES,
     Visibility,
+    VisibilityFacts,
     require_citywide,
     visibility,
+    visibility_facts,
     visible_areas,
 )
 from counties.models import CITY_CODE, Area
@@ -40,11 +42,16 @@ class LoginView(auth_views.LoginView):
 
 def _visibility(request: HttpRequest) -> Visibility:
     """The viewer's visibility, with the data scope chosen by `?data=approved|all` (kept in the
-    session, like the year)."""
+    session, like the year); what it reads of the data kept per data version."""
     chosen = request.GET.get("data")
     if chosen in DATA_SCOPES:
         request.session["data_scope"] = chosen
-    vis = visibility(request.user, request.session.get("data_scope"))
+
+    def facts() -> VisibilityFacts:
+        # The approved county-years and the city's areas are data: kept per data version.
+        return pagecache.kept(request, None, "visibility", visibility_facts)
+
+    vis = visibility(request.user, request.session.get("data_scope"), facts=facts)
     request.data_visibility = vis  # the data bar under the header (context_processors.role)
     return vis
 

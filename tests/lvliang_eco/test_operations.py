@@ -142,10 +142,59 @@ def test_it_escapes_chart_data_so_no_text_can_close_its_block():
 def test_it_serves_the_login_page_with_scripts_from_static_only_and_an_idle_timeout():
     page = Client().get("/login/").content.decode()
     assert all('src="/static/' in tag for tag in re.findall(r"<script[^>]*>", page))
-    assert (
-        django_settings.SESSION_COOKIE_AGE == 120 * 60
-        and django_settings.SESSION_SAVE_EVERY_REQUEST
-    )
+    assert django_settings.SESSION_COOKIE_AGE == 120 * 60
+    assert django_settings.SESSION_REFRESH_SECONDS == 60
+
+
+def session_writes(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+
+
+def test_it_renews_the_idle_timeout_at_most_once_a_minute(bureau_user, monkeypatch):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    client = logged_in(bureau_user)
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert session_writes(client, "/plan/") == 1  # the first request stamps the renewal
+    renewed = Session.objects.get(pk=key).expire_date
+    assert session_writes(client, "/plan/") == 0  # within the minute: nothing written
+    response = client.get("/plan/")
+    assert django_settings.SESSION_COOKIE_NAME not in response.cookies
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get("/plan/")
+    cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie.value == key and cookie["max-age"] == 120 * 60
+    assert Session.objects.get(pk=key).expire_date > renewed
+    assert session_writes(client, "/plan/") == 0
+
+
+def test_a_session_idle_past_its_expiry_is_logged_out(bureau_user):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = logged_in(bureau_user)
+    assert client.get("/plan/").status_code == 200
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/plan/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_an_anonymous_visitor_gets_no_session_row():
+    from django.contrib.sessions.models import Session
+
+    Client().get("/login/")
+    assert not Session.objects.exists()
 
 
 def test_it_answers_a_missing_page_in_chinese_even_with_debug_on(bureau_user, settings):
