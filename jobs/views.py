@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from counties.access import require_jobs
@@ -39,6 +40,7 @@ def rebuild(request: HttpRequest) -> HttpResponse:
 
 
 def _state(job: BackgroundJob) -> dict:
+    started = timezone.localtime(job.started_at) if job.started_at else None
     return {
         "id": job.pk,
         "title": job.title,
@@ -49,6 +51,8 @@ def _state(job: BackgroundJob) -> dict:
         "percent": job.percent,
         "message": job.message,
         "finished": not job.active,
+        "started_at": started.strftime("%Y-%m-%d %H:%M:%S") if started else None,
+        "attempts": job.attempts,
     }
 
 
@@ -65,7 +69,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def job_state(request: HttpRequest, pk: int) -> JsonResponse:
     """{"id", "title", "state", "state_label", "done", "total", "percent", "message",
-    "finished"}: what the progress bar shows."""
+    "finished", "started_at" (local time text or null), "attempts"}: what the job page
+    shows."""
     require_jobs(request.user)
     job = get_object_or_404(_listed(), pk=pk)
     response = JsonResponse(_state(job), json_dumps_params={"ensure_ascii": False})

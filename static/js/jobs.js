@@ -19,6 +19,21 @@
     state.dataset.state = job.state;
     message.textContent = job.message;
     message.className = job.state === "failed" ? "message error" : "";
+    if (job.started_at) document.getElementById("job-started").textContent = job.started_at;
+    document.getElementById("job-attempts").textContent =
+      job.attempts + (job.attempts > 1 ? "（后台进程重启后继续）" : "");
+    var line = document.querySelector('#jobs-banner [data-job="' + job.id + '"]');
+    if (line && job.finished) {
+      var banner = line.parentNode;
+      banner.removeChild(line);
+      if (!banner.children.length) banner.parentNode.removeChild(banner);
+    } else if (line && job.total) {
+      var steps = "（" + job.done + "/" + job.total + " 步）";
+      var text = line.firstChild.textContent;
+      line.firstChild.textContent = /（\d+\/\d+ 步）/.test(text)
+        ? text.replace(/（\d+\/\d+ 步）/, steps)
+        : text.replace("；", steps + "；");
+    }
   }
 
   function poll() {

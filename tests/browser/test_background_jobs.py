@@ -49,6 +49,8 @@ def test_it_shows_a_rebuild_progress_as_its_steps_run(page, many_steps):
     # jobs.js polls every two seconds: the page changes with no reload
     expect(page.locator("#job-count")).to_have_text(f"2/{total} 步（{200 // total}%）")
     expect(page.locator("#job-state")).to_have_text("进行中")
+    expect(page.locator("#jobs-banner")).to_contain_text(f"（2/{total} 步）；完成前")
+    expect(page.locator("#job-started")).not_to_contain_text("等待后台进程")
     progress = page.locator("#job-progress")
     expect(progress).to_have_attribute("max", str(total))
     assert progress.evaluate("bar => bar.value") == 2
@@ -61,6 +63,7 @@ def test_it_shows_a_rebuild_progress_as_its_steps_run(page, many_steps):
     expect(page.locator("#job-message")).to_have_text(f"已重新计算全部考核结果（{total} 步）")
     assert progress.evaluate("bar => bar.value === bar.max")
     expect(page.locator("#job")).to_have_attribute("data-finished", "1")
+    expect(page.locator("#jobs-banner")).to_have_count(0)  # the job page's own banner goes
     screenshot(page, "62-job-done")
 
     page.get_by_role("link", name="← 全部后台任务").click()

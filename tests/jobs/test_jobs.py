@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from counties.models import Area
@@ -242,6 +243,8 @@ def test_the_job_page_shows_its_progress_and_state_json(bureau_user):
         "percent": 300 // job.steps_total,
         "message": "",
         "finished": False,
+        "started_at": timezone.localtime(job.started_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "attempts": 1,
     }
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert f"3/{job.steps_total} 步" in page
