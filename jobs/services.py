@@ -19,15 +19,13 @@ from datetime import timedelta
 
 import tablib
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import BackgroundJob
+from lvliang_eco.pagecache import data_changed
 
-ACTIVE_CACHE_KEY = "jobs:active"
-ACTIVE_CACHE_SECONDS = 3
+from .models import BackgroundJob
 
 
 class JobStepError(Exception):
@@ -41,7 +39,7 @@ def _enqueue(job: BackgroundJob) -> None:
     job.task_id = str(result.id)
     job.attempts += 1
     job.save(update_fields=["task_id", "attempts"])
-    transaction.on_commit(lambda: cache.delete(ACTIVE_CACHE_KEY))
+    data_changed()  # the banner on every page (kept per data version) shows the job
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,7 +206,7 @@ def run_job(job_id: int, *, limit: int | None = None) -> BackgroundJob:
     BackgroundJob.objects.filter(pk=job.pk).update(
         state=BackgroundJob.State.RUNNING, started_at=job.started_at or now, heartbeat_at=now
     )
-    cache.delete(ACTIVE_CACHE_KEY)
+    data_changed()
     job.refresh_from_db()
     if prepare is not None and not job.plan:
         plan = prepare(job)
@@ -220,6 +218,7 @@ def run_job(job_id: int, *, limit: int | None = None) -> BackgroundJob:
         try:
             with transaction.atomic():
                 step_of(job, job.plan[index])
+                data_changed()  # the banner's count
                 counted = BackgroundJob.objects.filter(pk=job.pk, steps_done=index).update(
                     steps_done=index + 1, heartbeat_at=timezone.now()
                 )
@@ -234,7 +233,7 @@ def run_job(job_id: int, *, limit: int | None = None) -> BackgroundJob:
                 finished_at=timezone.now(),
                 message=_failed_message(job, error),
             )
-            cache.delete(ACTIVE_CACHE_KEY)
+            data_changed()
             job.refresh_from_db()
             return job
         ran += 1
@@ -243,7 +242,7 @@ def run_job(job_id: int, *, limit: int | None = None) -> BackgroundJob:
         BackgroundJob.objects.filter(pk=job.pk, state=BackgroundJob.State.RUNNING).update(
             state=BackgroundJob.State.DONE, finished_at=timezone.now(), message=_done(job)
         )
-        cache.delete(ACTIVE_CACHE_KEY)
+        data_changed()
         job.refresh_from_db()
     return job
 
@@ -298,21 +297,17 @@ def recover_jobs(*, lease_seconds: int | None = None) -> list[int]:
 
 def active_jobs() -> list[dict]:
     """The queued and running jobs for the banner on every page: [{"id", "title", "done",
-    "total", "percent"}], kept a few seconds (one query at most every ACTIVE_CACHE_SECONDS
-    per process)."""
-    found = cache.get(ACTIVE_CACHE_KEY)
-    if found is None:
-        found = [
-            {
-                "id": job.pk,
-                "title": job.title,
-                "done": job.steps_done,
-                "total": job.steps_total,
-                "percent": job.percent,
-            }
-            for job in BackgroundJob.objects.filter(state__in=BackgroundJob.ACTIVE)
-            .only("title", "steps_done", "steps_total", "state")
-            .order_by("pk")
-        ]
-        cache.set(ACTIVE_CACHE_KEY, found, ACTIVE_CACHE_SECONDS)
-    return found
+    "total", "percent"}]. One query; the context processor keeps it per data version, which
+    every change of a job's state or count renews."""
+    return [
+        {
+            "id": job.pk,
+            "title": job.title,
+            "done": job.steps_done,
+            "total": job.steps_total,
+            "percent": job.percent,
+        }
+        for job in BackgroundJob.objects.filter(state__in=BackgroundJob.ACTIVE)
+        .only("title", "steps_done", "steps_total", "state")
+        .order_by("pk")
+    ]

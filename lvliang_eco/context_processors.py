@@ -25,8 +25,8 @@ def role(request: HttpRequest) -> dict:
             "report": access.assigned_area_id(user) is not None or access.can_review(user),
             "jobs": access.can_run_jobs(user),
         },
-        # the banner while a rebuild or a large import runs (kept a few seconds)
-        "active_jobs": SimpleLazyObject(active_jobs),
+        # the banner while a rebuild or a large import runs (kept per data version)
+        "active_jobs": SimpleLazyObject(lambda: pagecache.kept(request, None, "jobs", active_jobs)),
     }
     vis = getattr(request, "data_visibility", None)
     if vis is not None:
