@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -543,13 +544,13 @@ class AssessmentResult(models.Model):
     computed = models.CharField("规则判定", max_length=20, blank=True)
     value_text = models.CharField("所用数值", max_length=200, blank=True)
     standard = models.CharField("所用指标值", max_length=200, blank=True)
-    rule = models.JSONField("所用规则", null=True, blank=True)
+    rule = models.JSONField("所用规则", null=True, blank=True, encoder=DjangoJSONEncoder)
     rule_version = models.CharField("规则版本", max_length=16)
     agrees = models.BooleanField("与记录的判定一致", null=True)
     override_id_used = models.PositiveIntegerField("所用地区指标值", null=True, blank=True)
     group_id_used = models.PositiveIntegerField("所用分组指标值", null=True, blank=True)
     city_bar_note = models.CharField("按全市指标值判定的说明", max_length=300, blank=True)
-    progress = models.JSONField("目标进展", default=dict, blank=True)
+    progress = models.JSONField("目标进展", default=dict, blank=True, encoder=DjangoJSONEncoder)
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:

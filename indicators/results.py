@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from counties.models import CITY_CODE, Area, Milestone, PlanGoal
+from lvliang_eco.bulk import rows_insert
 from lvliang_eco.pagecache import data_changed
 
 from .assessment import Assessment, Progress
@@ -99,38 +100,60 @@ def _jsonable(data):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _progress_json(progress: dict[int, Progress]) -> dict:
-    return _jsonable(
-        {
-            str(year): {
-                "status": p.status,
-                "reason": p.reason,
-                "gap": p.gap,
-                "ratio": p.ratio,
-                "details": p.details,
-            }
-            for year, p in progress.items()
+def _progress_data(progress: dict[int, Progress]) -> dict:
+    return {
+        str(year): {
+            "status": p.status,
+            "reason": p.reason,
+            "gap": p.gap,
+            "ratio": p.ratio,
+            "details": p.details,
         }
+        for year, p in progress.items()
+    }
+
+
+class _Versions(dict):
+    """rule_version() of each (rule, standard) met in one write, computed once: a refresh
+    judges thousands of results by the same few rule objects. Keyed by the rule object's
+    identity, which the entry keeps alive so the key cannot be reused."""
+
+    def of(self, rule: dict | None, standard: str) -> str:
+        key = (id(rule), standard)
+        held = self.get(key)
+        if held is None:
+            held = self[key] = (rule, rule_version(rule, standard))
+        return held[1]
+
+
+def _values(result: IndicatorResult, versions: _Versions) -> tuple:
+    """What is stored of one computed result, in COMPARED order; `rule` and `progress` as
+    Python data (the fields' DjangoJSONEncoder stores them)."""
+    assessment, standard = result.assessment, result.standard or ""
+    return (
+        str(assessment.status),
+        str(assessment.basis),
+        assessment.reason,
+        str(assessment.computed or ""),
+        result.value.value_text if result.value else "",
+        standard,
+        result.rule,
+        versions.of(result.rule, standard),
+        result.agrees,
+        result.override.pk if result.override else None,
+        result.group.pk if result.group else None,
+        result.city_bar_note or "",
+        _progress_data(result.progress) if result.progress else {},
     )
 
 
 def _fields(result: IndicatorResult) -> dict:
-    """What is stored of one computed result (the COMPARED fields)."""
-    return {
-        "status": str(result.assessment.status),
-        "basis": str(result.assessment.basis),
-        "reason": result.assessment.reason,
-        "computed": str(result.assessment.computed or ""),
-        "value_text": result.value.value_text if result.value else "",
-        "standard": result.standard or "",
-        "rule": _jsonable(result.rule),
-        "rule_version": rule_version(result.rule, result.standard or ""),
-        "agrees": result.agrees,
-        "override_id_used": result.override.pk if result.override else None,
-        "group_id_used": result.group.pk if result.group else None,
-        "city_bar_note": result.city_bar_note or "",
-        "progress": _progress_json(result.progress),
-    }
+    """What is stored of one computed result as it reads back from the database (the COMPARED
+    fields, JSON data as decoded)."""
+    fields = dict(zip(COMPARED, _values(result, _Versions()), strict=True))
+    fields["rule"] = _jsonable(fields["rule"])
+    fields["progress"] = _jsonable(fields["progress"])
+    return fields
 
 
 def _summary_json(area: AreaResult) -> dict:
@@ -143,47 +166,60 @@ def _fresh(scope: str, *, years: list[int], area_codes: list[str] | None) -> dic
     )
 
 
-def _write(*, years: list[int], area_ids: set[int] | None) -> int:
+RESULT_COLUMNS = ("scope", "area", "indicator", "year", "computed_at", *COMPARED)
+
+
+def _write(
+    *, years: list[int], area_ids: set[int] | None, scopes: Iterable[str] = Scope.values
+) -> int:
     """Recompute and replace the stored results of `area_ids` (None: every area) in `years`,
-    both scopes. Returns the number of AssessmentResult rows written."""
+    in `scopes` (both by default). Returns the number of AssessmentResult rows written."""
     areas = Area.objects.all() if area_ids is None else Area.objects.filter(pk__in=area_ids)
     codes = list(areas.values_list("code", flat=True))
     now = timezone.now()
+    versions = _Versions()
     written = 0
-    for scope in Scope.values:
-        results, summaries = [], []
-        for year, data in _fresh(scope, years=years, area_codes=codes).items():
-            for area in data.areas:
-                summaries.append(
-                    AreaYearResult(
-                        scope=scope,
-                        area=area.area,
-                        year=year,
-                        summary=_summary_json(area),
-                        reaches_standard=area.reaches_standard,
-                        computed_at=now,
-                    )
-                )
-                results.extend(
-                    AssessmentResult(
-                        scope=scope,
-                        area=area.area,
-                        indicator=item.indicator,
-                        year=year,
-                        computed_at=now,
-                        **_fields(item),
-                    )
-                    for item in area.all_results()
-                )
+    for scope in scopes:
+        fresh = _fresh(scope, years=years, area_codes=codes)
         stale = {"scope": scope, "year__in": years}
         if area_ids is not None:
             stale["area_id__in"] = area_ids
         AssessmentResult.objects.filter(**stale).delete()
         AreaYearResult.objects.filter(**stale).delete()
-        AreaYearResult.objects.bulk_create(summaries, batch_size=2000)
-        AssessmentResult.objects.bulk_create(results, batch_size=2000)
-        written += len(results)
+        AreaYearResult.objects.bulk_create(
+            [
+                AreaYearResult(
+                    scope=scope,
+                    area=area.area,
+                    year=year,
+                    summary=_summary_json(area),
+                    reaches_standard=area.reaches_standard,
+                    computed_at=now,
+                )
+                for year, data in fresh.items()
+                for area in data.areas
+            ],
+            batch_size=2000,
+        )
+        written += rows_insert(
+            AssessmentResult,
+            RESULT_COLUMNS,
+            (
+                (scope, area.area.pk, item.indicator.pk, year, now, *_values(item, versions))
+                for year, data in fresh.items()
+                for area in data.areas
+                for item in area.all_results()
+            ),
+        )
     return written
+
+
+def value_change_scopes(area: Area, *, approved: bool) -> list[str]:
+    """The scopes whose results a change of `area`'s values in a year can alter: both for the
+    city (the approved scope counts all its values) and for a county's approved year; only
+    `all` for a county's year not approved, whose values the approved scope does not count
+    (nor, through trends and progress, in later years)."""
+    return list(Scope.values) if area.is_city or approved else [Scope.ALL]
 
 
 def stored_years() -> list[int]:
@@ -192,12 +228,15 @@ def stored_years() -> list[int]:
     return list(years)
 
 
-def results_refresh(*, area_ids: Iterable[int], from_year: int) -> int:
+def results_refresh(
+    *, area_ids: Iterable[int], from_year: int, scopes: Iterable[str] = Scope.values
+) -> int:
     """Bring the store up to date after a change of the values or the submission state of
     `area_ids` in `from_year`: their results of that year and every later year (trends and
-    progress read the earlier years) are recomputed; a year that gained its first value gets
-    results for every area, a year that lost its last value loses them. Call it inside the
-    transaction of the change. Returns the number of result rows written."""
+    progress read the earlier years) are recomputed in `scopes` (both by default; see
+    value_change_scopes()); a year that gained its first value gets results for every area in
+    both scopes, a year that lost its last value loses them. Call it inside the transaction of
+    the change. Returns the number of result rows written."""
     area_ids = set(area_ids)
     with transaction.atomic():
         Area.objects.select_for_update().filter(pk__in=area_ids).exists()  # one writer per area
@@ -212,7 +251,7 @@ def results_refresh(*, area_ids: Iterable[int], from_year: int) -> int:
         written = _write(years=new, area_ids=None) if new else 0
         later = [y for y in wanted if y >= from_year and y not in new]
         if later:
-            written += _write(years=later, area_ids=area_ids)
+            written += _write(years=later, area_ids=area_ids, scopes=scopes)
     return written
 
 

@@ -42,9 +42,10 @@ from counties.models import Area
 from indicators.assessment import Observation, assess
 from indicators.compliance import compliance_years, observation_of
 from indicators.models import IndicatorValue
-from indicators.results import results_refresh
+from indicators.results import results_refresh, value_change_scopes
 from indicators.services import standards_watch
 from jobs.services import rebuild_results
+from lvliang_eco.bulk import rows_insert
 from lvliang_eco.pagecache import data_changed
 from projects.models import ProjectProgress
 
@@ -173,7 +174,9 @@ def report_save(
         )
         if written:
             data_changed()
-            results_refresh(area_ids=[area.pk], from_year=year)
+            approved = submission is not None and submission.state == Submission.State.APPROVED
+            scopes = value_change_scopes(area, approved=approved)
+            results_refresh(area_ids=[area.pk], from_year=year, scopes=scopes)
         if written and submission is not None:
             if expected_version is None:
                 Submission.objects.filter(pk=submission.pk).update(version=F("version") + 1)
@@ -183,20 +186,28 @@ def report_save(
     return outcome
 
 
+HISTORY_COLUMNS = (
+    "area", "year", "indicator", "investment_row", "field", "old", "new", "via", "comment",
+    "upload", "evidence", "changed_by", "changed_at",
+)  # fmt: skip
+
+
 def _write(
     outcome: Plan, *, area: Area, year: int, route: str, user, upload, source_detail: str
 ) -> bool:
     """Carry out a checked plan: every derived field written, one history row per change.
     Returns whether anything was written."""
     actor = user if getattr(user, "pk", None) else None
-    stamp = {"updated_at": timezone.now(), "updated_by": actor}
-    history: list[ValueChange] = []
+    now = timezone.now()
+    stamp = {"updated_at": now, "updated_by_id": actor and actor.pk}
+    history: list[tuple] = []
+    upload_id = upload.pk if upload is not None else None
 
-    def record(step, target: dict) -> None:
+    def record(step, indicator_id: int | None, row_id: int | None) -> None:
         history.extend(
-            ValueChange(
-                area=area, year=year, field=change.label, old=change.old, new=change.new,
-                via=route, comment=step.report.reason, upload=upload, changed_by=actor, **target,
+            (
+                area.pk, year, indicator_id, row_id, change.label, change.old, change.new,
+                route, step.report.reason, upload_id, None, actor and actor.pk, now,
             )
             for change in step.changes
         )  # fmt: skip
@@ -218,22 +229,25 @@ def _write(
         }  # fmt: skip
 
     written = _carry_out(
-        IndicatorValue, outcome.values, area=area, year=year, key="indicator_id",
-        key_of=lambda step: step.line.indicator_id, stored=value_fields, record=record,
+        IndicatorValue, outcome.values, area=area, year=year, key="indicator",
+        key_of=lambda step: step.line.indicator_id, stored=value_fields,
+        record=lambda step, target: record(step, target, None),
     )  # fmt: skip
     written |= _carry_out(
-        ProjectProgress, outcome.progress, area=area, year=year, key="investment_row_id",
-        key_of=lambda step: step.line.row_id, stored=progress_fields, record=record,
+        ProjectProgress, outcome.progress, area=area, year=year, key="investment_row",
+        key_of=lambda step: step.line.row_id, stored=progress_fields,
+        record=lambda step, target: record(step, None, target),
     )  # fmt: skip
-    ValueChange.objects.bulk_create(history, batch_size=1000)
+    rows_insert(ValueChange, HISTORY_COLUMNS, history)
     return written
 
 
 def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored, record) -> bool:
     """Create, update (every stored field) and delete the records of one model as the steps
-    say, in bulk."""
-    existing = {getattr(r, key): r for r in model.objects.filter(area=area, year=year)}
-    created, updated, removed, names = [], [], [], set()
+    say, in bulk. `key`: the model's foreign key that tells records of an area-year apart."""
+    attname = model._meta.get_field(key).attname
+    existing = {getattr(r, attname): r for r in model.objects.filter(area=area, year=year)}
+    created, updated, removed, names = [], [], [], []
     for step in steps:
         if step.action not in {NEW, UPDATE, WITHDRAWN}:
             continue
@@ -242,19 +256,19 @@ def _carry_out(model, steps, *, area: Area, year: int, key: str, key_of, stored,
         if step.action == WITHDRAWN:
             removed.append(instance.pk)
         else:
-            if instance is None:
-                instance = model(area=area, year=year, **{key: target})
-                created.append(instance)
-            else:
-                updated.append(instance)
             fields = stored(step)
-            for name, value in fields.items():
-                setattr(instance, name, value)
-            names.update(fields)
-        record(step, {key: target})
-    model.objects.bulk_create(created, batch_size=1000)
+            names = list(fields)
+            if instance is None:
+                created.append((area.pk, year, target, *fields.values()))
+            else:
+                for name, value in fields.items():
+                    setattr(instance, name, value)
+                updated.append(instance)
+        record(step, target)
+    if created:
+        rows_insert(model, ("area", "year", key, *names), created)
     if updated:
-        model.objects.bulk_update(updated, sorted(names), batch_size=1000)
+        model.objects.bulk_update(updated, names, batch_size=1000)
     model.objects.filter(pk__in=removed).delete()
     return bool(created or updated or removed)
 
