@@ -9,6 +9,7 @@ get_db_prep_save, only for the fields whose preparation is not the value itself.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, models, router
@@ -23,6 +24,20 @@ _PLAIN = (
 )
 
 
+def _parameter_limit(connection) -> int:
+    """How many parameters one statement may carry: SQLite's own limit where it tells it
+    (32,766 since 3.32; Django assumes the old 999), PostgreSQL's 65,535."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65535
+
+
+def rows_per_statement(connection, columns: int) -> int:
+    """How many rows of `columns` values rows_insert() sends in one INSERT (at most 1,000)."""
+    return max(1, min(1000, _parameter_limit(connection) // columns))
+
+
 def rows_insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert `rows` (each a tuple of Python values in the order of the field `names`; a
     ForeignKey by its primary key) into `model`'s table, in as few statements as the database
@@ -35,8 +50,7 @@ def rows_insert(model: type[models.Model], names: Sequence[str], rows: Iterable[
     prepared = [i for i, field in enumerate(fields) if not isinstance(field, _PLAIN)]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    limit = connection.features.max_query_params or 65535
-    per_statement = max(1, min(1000, limit // len(fields)))
+    per_statement = rows_per_statement(connection, len(fields))
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     count = 0
     batch: list = []

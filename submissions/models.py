@@ -85,6 +85,26 @@ class SubmissionEvent(models.Model):
         return f"{self.submission} {self.get_action_display()}"
 
 
+def preview_pack(rows: dict[str, list[dict]]) -> dict:
+    """An upload's preview as stored: per kind, the field names once and each row as a list of
+    their values (a large file's preview, a row per line, stays a few MB)."""
+    packed: dict = {"fields": {}}
+    for kind, items in rows.items():
+        names = list(items[0]) if items else []
+        packed["fields"][kind] = names
+        packed[kind] = [[item[name] for name in names] for item in items]
+    return packed
+
+
+def preview_unpack(preview: dict, kind: str) -> list[dict]:
+    """The rows of `kind` of a stored preview (preview_pack's, or the older list of dicts)."""
+    rows = preview.get(kind, [])
+    names = preview.get("fields", {}).get(kind)
+    if names is None:
+        return rows
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 class Upload(models.Model):
     """An uploaded spreadsheet, kept with its outcome whatever happened to it."""
 
@@ -127,6 +147,12 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} {self.original_name}"
+
+    def preview_rows(self, kind: str) -> list[dict]:
+        """The preview's rows of `kind` ("indicators" or "progress"), each a dict of the
+        fields services._preview_rows gives. Stored with the field names once (preview_pack);
+        a preview kept before that as a list of dicts reads the same."""
+        return preview_unpack(self.preview, kind)
 
 
 class ReportRow(models.Model):

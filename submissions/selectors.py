@@ -39,6 +39,12 @@ def row_key(row: InvestmentRow) -> str:
     return f"{row.group.domain.order}-{row.group.order}-{row.order}"
 
 
+CURRENT_FIELDS = (
+    "indicator_id", "year", "value_text", "number", "state", "flag", "note", "judgement",
+    "source", "judgement_printed",
+)  # fmt: skip
+
+
 def _current(value: IndicatorValue | None) -> Current | None:
     if value is None:
         return None
@@ -59,15 +65,25 @@ def catalogue(area: Area, year: int) -> Catalogue:
     `year` and the year before. Each line carries the standard and rule that apply to the
     area: its own (StandardOverride, of the indicator or of its parent) first, as on every
     page. A fixed number of queries."""
-    indicators = list(Indicator.objects.select_related("parent").order_by("order"))
-    parents = {i.parent_id for i in indicators if i.parent_id}
+    # What the lines read (a large catalogue: not the targets, notes and aliases).
+    read = ("code", "number", "name", "unit", "standard", "attribute", "standard_rule", "order")
+    loaded = (*read, "parent_id", "is_condition", "plausible_change_percent", "parent__parent_id")
+    indicators = (
+        Indicator.objects.select_related("parent")
+        .only(*loaded, *(f"parent__{name}" for name in read))
+        .order_by("order")
+    )
+    parents = set(Indicator.objects.exclude(parent=None).values_list("parent_id", flat=True))
     standards = Standards.load(area=area)
-    values: dict[tuple[int, int], IndicatorValue] = {
-        (v.year, v.indicator_id): v
+    # What is on record, as Current: no model instance is kept (a catalogue may be large).
+    values: dict[tuple[int, int], Current] = {
+        (v.year, v.indicator_id): _current(v)
         for v in IndicatorValue.objects.filter(area=area, year__in=[year, year - 1])
+        .only(*CURRENT_FIELDS)
+        .iterator(chunk_size=2000)
     }
     lines = []
-    for indicator in indicators:
+    for indicator in indicators.iterator(chunk_size=2000):
         parent = indicator.parent
         applied = standards.applied(indicator, area)
         rule = applied.rule
@@ -96,8 +112,8 @@ def catalogue(area: Area, year: int) -> Catalogue:
                 ),
                 previous=_value_text(previous),
                 previous_number=previous.number if previous else None,
-                previous_value=_current(previous),
-                current=_current(values.get((year, indicator.pk))),
+                previous_value=previous,
+                current=values.get((year, indicator.pk)),
                 is_area_standard=applied.is_own,
                 indicator_id=indicator.pk,
                 change_percent=indicator.plausible_change_percent,
@@ -138,13 +154,13 @@ def catalogue(area: Area, year: int) -> Catalogue:
     return Catalogue(area.code, area.name, year, lines, progress_lines, names)
 
 
-def _value_text(value: IndicatorValue | None) -> str:
+def _value_text(value: Current | None) -> str:
     if value is None:
         return ""
-    parts = [value.value_text.replace("\n", " ")] if value.value_text else []
+    parts = [value.text.replace("\n", " ")] if value.text else []
     if value.flag is not None:
         parts.append("是" if value.flag else "否")
-    elif value.state and value.state != value.value_text:
+    elif value.state and value.state != value.text:
         parts.append(value.state)
     return "；".join(parts)
 

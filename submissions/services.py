@@ -61,6 +61,7 @@ from .models import (
     SubmissionEvent,
     Upload,
     ValueChange,
+    preview_pack,
 )
 from .reporting import (
     NEW,
@@ -485,7 +486,7 @@ def upload_preview(
         upload.save()
         return upload
     upload.status = Upload.Status.PREVIEW
-    upload.preview = _preview_rows(reading, catalogue, outcome)
+    upload.preview = preview_pack(_preview_rows(reading, catalogue, outcome))
     upload.reports = reports_dump(
         values=reading.value_reports(), progress=reading.progress_reports()
     )

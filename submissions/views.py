@@ -235,18 +235,19 @@ def upload_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return redirect("submissions:upload", pk=upload.pk)
 
 
-def _upload_for(request: HttpRequest, pk: int) -> Upload:
-    upload = get_object_or_404(
-        Upload.objects.select_related("submission__area", "uploaded_by"), pk=pk
-    )
+def _upload_for(request: HttpRequest, pk: int, *, preview: bool = True) -> Upload:
+    """The upload, if the user may see its area (404, 403). `preview=False` leaves its preview
+    (row by row, large for a large file) unread."""
+    uploads = Upload.objects.select_related("submission__area", "uploaded_by")
+    upload = get_object_or_404(uploads if preview else uploads.defer("preview"), pk=pk)
     require_view(request.user, upload.submission.area)
     return upload
 
 
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_for(request, pk)
-    rows = upload.preview.get("indicators", [])
-    progress = upload.preview.get("progress", [])
+    rows = upload.preview_rows("indicators")
+    progress = upload.preview_rows("progress")
     filled = [r for r in [*rows, *progress] if not r["empty"]]
     blank = [r for r in rows if r["empty"]]
     blank_progress = [r for r in progress if r["empty"]]
@@ -276,13 +277,13 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _upload_for(request, pk)
+    upload = _upload_for(request, pk, preview=False)
     try:
         services.upload_confirm(user=request.user, upload=upload)
     except services.SubmissionError as error:
         messages.error(request, str(error))
         return redirect("submissions:upload", pk=pk)
-    upload.refresh_from_db()
+    upload.refresh_from_db(fields=["added", "changed", "unchanged"])
     messages.success(
         request,
         f"已保存：新增 {upload.added} 项，修改 {upload.changed} 项，未变 {upload.unchanged} 项。",

@@ -36,7 +36,7 @@ def preview(user, content: bytes, *, code: str = "141122", year: int = 2025) -> 
 
 
 def rows(upload: Upload) -> dict[str, dict]:
-    return {r["code"]: r for r in upload.preview["indicators"]}
+    return {r["code"]: r for r in upload.preview_rows("indicators")}
 
 
 def history(code: str, area: str = "141122", year: int = 2025) -> list[tuple]:
@@ -142,7 +142,7 @@ def test_a_progress_row_is_withdrawn_with_a_reason(jiaocheng_officer):
     upload = preview(
         jiaocheng_officer, fill(template(), progress={"4-4-2": ("撤回", None, "重复")})
     )
-    row = next(r for r in upload.preview["progress"] if r["key"] == "4-4-2")
+    row = next(r for r in upload.preview_rows("progress") if r["key"] == "4-4-2")
     assert row["action"] == "withdraw" and upload.changed == 1
     services.upload_confirm(user=jiaocheng_officer, upload=upload)
     assert not ProjectProgress.objects.filter(area__code="141122", year=2025).exists()

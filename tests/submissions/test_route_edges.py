@@ -210,7 +210,7 @@ def test_a_template_downloaded_before_a_correction_keeps_the_correction(
     admin_edit(logged_in(bureau_user), "29", value_text="70", note="市局核实后更正")
     # Untouched in the old file: the bureau's correction stays, and the preview says why.
     upload = preview(jiaocheng_officer, old_template)
-    row = next(r for r in upload.preview["indicators"] if r["code"] == "29")
+    row = next(r for r in upload.preview_rows("indicators") if r["code"] == "29")
     assert (row["action"], row["since"]) == ("kept_newer", ["61", "70；市局核实后更正"])
     assert upload.changed == 0
     page = logged_in(jiaocheng_officer).get(f"/submissions/uploads/{upload.pk}/").content.decode()
@@ -219,7 +219,7 @@ def test_a_template_downloaded_before_a_correction_keeps_the_correction(
     assert value("29").value_text == "70"
     # Edited in the old file over the correction: saved as typed, and the preview warns first.
     upload = preview(jiaocheng_officer, fill(old_template, {"29": (65, None, None)}))
-    row = next(r for r in upload.preview["indicators"] if r["code"] == "29")
+    row = next(r for r in upload.preview_rows("indicators") if r["code"] == "29")
     assert row["action"] == "update" and row["since"] == ["61", "70；市局核实后更正"]
     page = logged_in(jiaocheng_officer).get(f"/submissions/uploads/{upload.pk}/").content.decode()
     assert "将改为表中的“65”" in page

@@ -70,7 +70,7 @@ def test_a_preview_changes_nothing_and_shows_the_status_each_value_would_get(jia
     before = state()
     upload = preview(jiaocheng_officer, fill(template(), {**GOOD, "32": ("１２．５", None, None)}))
     assert state() == before
-    rows = {r["code"]: r for r in upload.preview["indicators"] if not r["empty"]}
+    rows = {r["code"]: r for r in upload.preview_rows("indicators") if not r["empty"]}
     assert rows["28"]["status_label"] == "达标" and rows["28"]["reason"] == "96.5 ≥ 95"
     assert rows["32"]["status_label"] == "未达标"
     assert rows["32"]["normalised"] == ["G列“１２．５”按 12.5 读取"]
@@ -228,7 +228,7 @@ def test_excel_percent_cells_and_tiny_numbers_are_read_as_meant(jiaocheng_office
         sheet.cell(row=rows["22"], column=7, value=0.0001)
 
     upload = preview(jiaocheng_officer, fill(template(), edit=typed))
-    rows = {r["code"]: r for r in upload.preview["indicators"] if not r["empty"]}
+    rows = {r["code"]: r for r in upload.preview_rows("indicators") if not r["empty"]}
     assert rows["28"]["new"] == "96.5"
     assert rows["28"]["normalised"] == ["G列“96.5%”（百分比格式）按 96.5 读取"]
     assert rows["22"]["new"] == "0.0001"

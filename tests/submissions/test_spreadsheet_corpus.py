@@ -104,7 +104,7 @@ def test_every_corpus_file_reads_as_its_maker_expects_by_page_and_command(
     assert outcome[0] == "read", outcome[1]
     upload = outcome[2]
     assert "确认保存" in outcome[1]
-    rows = {r["code"]: r for r in upload.preview["indicators"] if not r["empty"]}
+    rows = {r["code"]: r for r in upload.preview_rows("indicators") if not r["empty"]}
     assert sorted(rows) == sorted(values)
     for code, (text, choice, note) in values.items():
         shown = "；".join(p for p in [text, choice] if p)

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from counties.models import Area
 from indicators.models import Indicator, IndicatorValue, TaskArea
+from lvliang_eco.bulk import rows_per_statement
 from submissions import services
 from submissions.models import Upload, ValueChange
 from submissions.reporting import ValueReport
@@ -71,8 +72,15 @@ def confirm_queries(user, upload: Upload) -> list[str]:
 
 
 def insert_batches(model, rows: int) -> int:
-    """The INSERT statements bulk_create needs for `rows` new rows of `model` on this
-    database (SQLite caps the parameters of one statement; PostgreSQL needs one)."""
+    """The INSERT statements the write path needs for `rows` new rows of `model` on this
+    database (lvliang_eco.bulk: up to 1,000 rows, as many as the parameter limit allows)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return ceil(rows / rows_per_statement(connection, len(fields)))
+
+
+def update_batches(model, rows: int) -> int:
+    """The UPDATE statements Django's bulk_update needs for `rows` rows of `model` on this
+    database at most (SQLite caps the parameters of one statement; PostgreSQL needs one)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     size = min(1000, max(connection.ops.bulk_batch_size(fields, [None] * rows), 1))
     return ceil(rows / size)
@@ -119,7 +127,7 @@ def test_it_updates_500_rows_in_a_fixed_number_of_statements(bureau_user):
     many_sql = confirm_queries(bureau_user, many)
 
     updates = [s for s in many_sql if s.startswith("UPDATE") and "indicatorvalue" in s]
-    assert len(updates) <= ceil(500 / 1000) + insert_batches(IndicatorValue, 500)
+    assert len(updates) <= ceil(500 / 1000) + update_batches(IndicatorValue, 500)
     assert len(many_sql) < len(few_sql) + 30  # never one statement per row
     assert set(
         IndicatorValue.objects.filter(area__code="141123", indicator__code__in=codes).values_list(
@@ -207,3 +215,27 @@ def test_the_template_shows_what_an_upload_stored(bureau_user):
     row = next(r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == codes[0])
     assert Decimal(str(sheet.cell(row, INDICATOR.index("value")).value)) == Decimal("12.5")
     assert sheet.cell(row, INDICATOR.index("note")).value == "备注"
+
+
+ROW = st.fixed_dictionaries(
+    {"row": st.integers(4, 30000), "code": st.text(max_size=6), "changed": st.booleans(),
+     "changes": st.lists(st.lists(st.text(max_size=5), min_size=3, max_size=3), max_size=2),
+     "since": st.none() | st.lists(st.text(max_size=5), min_size=2, max_size=2)}
+)  # fmt: skip
+
+
+@settings(max_examples=50, deadline=None)
+@given(indicators=st.lists(ROW, max_size=5), progress=st.lists(ROW, max_size=3))
+def test_a_stored_preview_reads_back_row_by_row_and_an_older_one_as_it_was(indicators, progress):
+    """The preview is kept with its field names once (a large file's preview stays small);
+    the upload page reads the rows back as they were made, and a preview kept before as a list
+    of dicts reads the same."""
+    from submissions.models import preview_pack
+
+    packed = Upload(preview=preview_pack({"indicators": indicators, "progress": progress}))
+    assert packed.preview_rows("indicators") == indicators
+    assert packed.preview_rows("progress") == progress
+    older = Upload(preview={"indicators": indicators, "progress": progress})
+    assert older.preview_rows("indicators") == indicators
+    if len(indicators) >= 2:
+        assert len(str(packed.preview)) < len(str(older.preview))

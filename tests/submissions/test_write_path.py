@@ -198,7 +198,7 @@ def _report_twice(data, kind: Kind, first_route: str, officer, bureau, leader, t
         content=template(JIAOCHENG, YEAR),
     )
     assert (upload.added, upload.changed) == (0, 0), [
-        r for r in upload.preview["indicators"] if r["changed"]
+        r for r in upload.preview_rows("indicators") if r["changed"]
     ]
     services.upload_confirm(user=officer, upload=upload)
     assert ValueChange.objects.count() == history

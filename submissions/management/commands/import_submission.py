@@ -79,7 +79,7 @@ class Command(BaseCommand):
                 out(f"错误  {error}")
             return
         out(f"{'行':>4}  {'编码':<6}{'指标':<24}{'现有':<14}{'新值':<14}{'状态':<6}说明")
-        for row in upload.preview.get("indicators", []):
+        for row in upload.preview_rows("indicators"):
             if row["empty"]:
                 continue
             mark = "*" if row["changed"] else " "
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 f"{row['row']:>4}{mark} {row['code']:<6}{row['name'][:22]:<24}{current:<14}"
                 f"{row['new'][:12]:<14}{row['status_label']:<6}{row['reason']}"
             )
-        for row in upload.preview.get("progress", []):
+        for row in upload.preview_rows("progress"):
             if row["empty"]:
                 continue
             mark = "*" if row["changed"] else " "
