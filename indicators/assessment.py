@@ -21,7 +21,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     status: Status
     reason: str
@@ -107,7 +107,7 @@ def agrees(assessment: Assessment, recorded: str) -> bool | None:
 DEFAULT_THRESHOLDS = {"high": 0.95, "med": 0.6, "low": 0.0}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     status: ProgressStatus
     reason: str

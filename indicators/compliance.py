@@ -50,6 +50,14 @@ VALUE_FIELDS = (
 )  # fmt: skip
 
 
+# What the computation itself reads of an indicator (and of its parent): what a writer of
+# results loads (`lean`), leaving the texts pages show (targets, notes, aliases) unread.
+LEAN_FIELDS = (
+    "code", "number", "parent_id", "order", "name", "standard", "attribute", "standard_rule",
+    "target_2025_rule", "target_2030_rule", "is_condition",
+)  # fmt: skip
+
+
 def observation(value: IndicatorValue | None) -> Observation | None:
     if value is None:
         return None
@@ -92,7 +100,7 @@ def observation_of(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorResult:
     indicator: Indicator
     assessment: Assessment
@@ -158,10 +166,14 @@ class _Data:
         codes: list[str] | None = None,
         progress: bool = True,
         counts: Counts | None = None,
+        lean: bool = False,
     ) -> None:
         self.with_progress = progress
         self.areas = list(Area.objects.order_by("order"))
-        self.indicators = list(Indicator.objects.select_related("parent").order_by("order"))
+        indicators = Indicator.objects.select_related("parent").order_by("order")
+        if lean:
+            indicators = indicators.only(*LEAN_FIELDS, *(f"parent__{f}" for f in LEAN_FIELDS))
+        self.indicators = list(indicators)
         self.values: dict[tuple[int, int], dict[int, IndicatorValue]] = defaultdict(dict)
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
         self._bounds: dict[tuple[int, int], list[tuple[int, str, Decimal]]] = defaultdict(list)
@@ -349,17 +361,21 @@ def compliance_years(
     goals: bool = True,
     progress: bool = True,
     counts: Counts | None = None,
+    lean: bool = False,
 ) -> dict[int, Compliance]:
     """Results of the requested areas (all when None) for each year, with the plan-goal counts
     of the counties for that year (which need every county; `goals=False` skips them and reads
     only the requested areas): one read of each table whatever the number of years. Only the
-    values of the (area, year)s that `counts` accepts are read (None: all)."""
+    values of the (area, year)s that `counts` accepts are read (None: all). `lean`: the
+    results' indicators carry LEAN_FIELDS only (the results store's writer; reading another
+    field then costs a query per indicator)."""
     wanted_only = not goals and area_codes is not None
     data = _Data(
         last_year=max(years),
         codes=area_codes if wanted_only else None,
         progress=progress,
         counts=counts,
+        lean=lean,
     )
     output = {}
     for year in years:

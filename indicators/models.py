@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import sys
 from decimal import Decimal
 
 from django.conf import settings
@@ -58,6 +60,23 @@ class TaskArea(models.Model):
         return f"{self.number}{self.name}"
 
 
+def _interned(pairs: list[tuple[str, object]]) -> dict:
+    return {
+        sys.intern(key): sys.intern(value) if isinstance(value, str) and len(value) <= 20 else value
+        for key, value in pairs
+    }
+
+
+class RuleDecoder(json.JSONDecoder):
+    """Reads a rule (rules.py) with its keys and short texts interned: rules are read by the
+    thousand (every indicator of a large catalogue, twice in a confirmation) and are mostly
+    alike, so equal parts are held once. The rule reads the same."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("object_pairs_hook", _interned)
+        super().__init__(**kwargs)
+
+
 class Indicator(models.Model):
     """An indicator of Table 1 (numbered 1–40) or one of its sub-indicators (unnumbered rows).
 
@@ -103,9 +122,14 @@ class Indicator(models.Model):
         null=True,
         blank=True,
         help_text="由“指标值”原文生成或人工设定；子指标为空时沿用上级指标的规则",
+        decoder=RuleDecoder,
     )
-    target_2025_rule = models.JSONField("2025年目标规则", null=True, blank=True)
-    target_2030_rule = models.JSONField("2030年目标规则", null=True, blank=True)
+    target_2025_rule = models.JSONField(
+        "2025年目标规则", null=True, blank=True, decoder=RuleDecoder
+    )
+    target_2030_rule = models.JSONField(
+        "2030年目标规则", null=True, blank=True, decoder=RuleDecoder
+    )
     rule_note = models.CharField("规则说明", max_length=200, blank=True)
     rule_locked = models.BooleanField(
         "规则已人工核定",

@@ -162,7 +162,7 @@ def _summary_json(area: AreaResult) -> dict:
 
 def _fresh(scope: str, *, years: list[int], area_codes: list[str] | None) -> dict[int, Compliance]:
     return compliance_years(
-        years=years, area_codes=area_codes, goals=False, counts=scope_counts(scope)
+        years=years, area_codes=area_codes, goals=False, counts=scope_counts(scope), lean=True
     )
 
 

@@ -31,7 +31,7 @@ def choice_of(state: str, flag: bool | None) -> str:
     return state
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputSpec:
     """Which inputs an indicator needs: a number, a choice (state or 是/否), or both, and the
     range of the number."""
@@ -68,7 +68,7 @@ def input_spec(rule: dict | None, *, unit: str, name: str, parent_name: str = ""
     return InputSpec(asks.number, asks.choices, share)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Current:
     """An indicator value on record, as stored."""
 
@@ -97,7 +97,7 @@ class Current:
         return "" if self.text == self.choice else self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorLine:
     code: str
     name: str

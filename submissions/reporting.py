@@ -60,7 +60,7 @@ class InputError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValueReport:
     """An indicator value as reported: the texts of the value and choice cells and the note.
 
@@ -81,7 +81,7 @@ class ValueReport:
     base: tuple[str, str, str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProgressReport:
     """A project progress record as reported; `row_id` is the InvestmentRow's id, `amount` the
     completed amount as typed (万元)."""
@@ -130,7 +130,7 @@ def reports_load(data: dict) -> dict[str, list] | None:
     return loaded
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValueFields:
     """An indicator value as stored; `value_text` is the value as reported (canonical for a
     plain number or bound: `96.5`, `≥60`), the rest is derived from the reported texts."""
@@ -171,7 +171,7 @@ class ValueFields:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProgressFields:
     status: str = ""
     completed_amount: Decimal | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from .catalogue import (
     Catalogue,
     Current,
     IndicatorLine,
+    InputSpec,
     ProgressCurrent,
     ProgressLine,
     input_spec,
@@ -83,6 +85,9 @@ def catalogue(area: Area, year: int) -> Catalogue:
         .iterator(chunk_size=2000)
     }
     lines = []
+    # Lines share their equal specifications and units, standards and attributes (interned):
+    # a catalogue of many lines holds each once.
+    specs: dict[InputSpec, InputSpec] = {}
     for indicator in indicators.iterator(chunk_size=2000):
         parent = indicator.parent
         applied = standards.applied(indicator, area)
@@ -99,16 +104,19 @@ def catalogue(area: Area, year: int) -> Catalogue:
             IndicatorLine(
                 code=indicator.code,
                 name=indicator.label,
-                unit=indicator.unit,
-                standard=standard,
-                attribute=(parent or indicator).attribute,
+                unit=sys.intern(indicator.unit),
+                standard=sys.intern(standard),
+                attribute=sys.intern((parent or indicator).attribute),
                 is_parent=indicator.pk in parents,
                 rule=rule,
-                spec=input_spec(
-                    rule,
-                    unit=indicator.unit,
-                    name=indicator.display_name,
-                    parent_name=parent.display_name if parent else "",
+                spec=specs.setdefault(
+                    spec := input_spec(
+                        rule,
+                        unit=indicator.unit,
+                        name=indicator.display_name,
+                        parent_name=parent.display_name if parent else "",
+                    ),
+                    spec,
                 ),
                 previous=_value_text(previous),
                 previous_number=previous.number if previous else None,

@@ -504,6 +504,7 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
         raise SubmissionError(f"这次上传的状态为“{upload.get_status_display()}”，不能再保存")
     area, year = submission.area, submission.year
     reports = reports_load(upload.reports) or _reports_from_file(upload, area, year)
+    upload.reports = {}  # read: not held twice while saving (stored empty once saved)
     try:
         outcome = report_save(
             area=area,
@@ -523,8 +524,7 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     for key, value in outcome.counts().items():
         setattr(upload, key, value)
     upload.status = Upload.Status.CONFIRMED
-    upload.confirmed_at = timezone.now()
-    upload.reports = {}  # saved: the history holds what changed
+    upload.confirmed_at = timezone.now()  # its reports are kept no longer: the history holds them
     upload.save(
         update_fields=["added", "changed", "unchanged", "status", "confirmed_at", "reports"]
     )

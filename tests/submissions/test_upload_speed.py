@@ -239,3 +239,26 @@ def test_a_stored_preview_reads_back_row_by_row_and_an_older_one_as_it_was(indic
     assert older.preview_rows("indicators") == indicators
     if len(indicators) >= 2:
         assert len(str(packed.preview)) < len(str(older.preview))
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=3),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=10,
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.dictionaries(st.text(max_size=6), JSON | st.lists(JSON, max_size=4), max_size=4))
+def test_a_preview_is_written_as_the_same_json_as_json_dumps(data):
+    """The preview and reports are encoded row by row (less memory), into the very text
+    Django's own encoder would write."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from submissions.models import RowsEncoder
+
+    assert json.dumps(data, cls=RowsEncoder) == json.dumps(data, cls=DjangoJSONEncoder)
