@@ -50,11 +50,16 @@ VALUE_FIELDS = (
 )  # fmt: skip
 
 
-# What the computation itself reads of an indicator (and of its parent): what a writer of
-# results loads (`lean`), leaving the texts pages show (targets, notes, aliases) unread.
+# What the computation itself reads of an indicator (and of its parent) and of a value: what
+# a writer of results loads (`lean`), leaving the texts pages show (targets, notes, aliases,
+# a value's note and source) unread.
 LEAN_FIELDS = (
     "code", "number", "parent_id", "order", "name", "standard", "attribute", "standard_rule",
     "target_2025_rule", "target_2030_rule", "is_condition",
+)  # fmt: skip
+LEAN_VALUE_FIELDS = (
+    "id", "indicator_id", "area_id", "year", "value_text", "number", "state", "flag",
+    "judgement",
 )  # fmt: skip
 
 
@@ -178,7 +183,9 @@ class _Data:
         self._series: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
         self._bounds: dict[tuple[int, int], list[tuple[int, str, Decimal]]] = defaultdict(list)
         values = (
-            IndicatorValue.objects.filter(year__lte=last_year).only(*VALUE_FIELDS).order_by("year")
+            IndicatorValue.objects.filter(year__lte=last_year)
+            .only(*(LEAN_VALUE_FIELDS if lean else VALUE_FIELDS))
+            .order_by("year")
         )
         if codes is not None:
             values = values.filter(area__code__in=codes)
@@ -367,8 +374,8 @@ def compliance_years(
     of the counties for that year (which need every county; `goals=False` skips them and reads
     only the requested areas): one read of each table whatever the number of years. Only the
     values of the (area, year)s that `counts` accepts are read (None: all). `lean`: the
-    results' indicators carry LEAN_FIELDS only (the results store's writer; reading another
-    field then costs a query per indicator)."""
+    results' indicators and values carry LEAN_FIELDS and LEAN_VALUE_FIELDS only (the results
+    store's writer; reading another field then costs a query per row)."""
     wanted_only = not goals and area_codes is not None
     data = _Data(
         last_year=max(years),
