@@ -8,10 +8,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
-
-from .roles import Role, role_from
 
 logger = logging.getLogger(__name__)
 
@@ -28,26 +24,16 @@ class AccountBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        """The logged-in user of a request, with their county assignment and their role
-        (counties.roles.role_of) read in the same query: every page asks for both."""
+        """The logged-in user of a request, with their county assignment read in the same
+        query (every page asks for it). Their role is read when first asked
+        (counties.roles.role_of, one small query): a single query annotating every role's
+        membership costs more to build than the two together."""
         model = get_user_model()
-        in_group = {
-            f"_in_{role}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role.group_name))
-            for role in Role
-        }
         try:
-            user = (
-                model._default_manager.select_related("county_assignment__area")
-                .annotate(**in_group)
-                .get(pk=user_id)
-            )
+            user = model._default_manager.select_related("county_assignment__area").get(pk=user_id)
         except model.DoesNotExist:
             return None
-        if not self.user_can_authenticate(user):
-            return None
-        names = {role.group_name for role in Role if getattr(user, f"_in_{role}")}
-        user._lvliang_role = role_from(is_superuser=user.is_superuser, group_names=names)
-        return user
+        return user if self.user_can_authenticate(user) else None
 
 
 def is_demo_login(user) -> bool:

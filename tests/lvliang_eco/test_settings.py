@@ -116,6 +116,19 @@ def test_it_sets_cookies_secure_only_in_the_https_combination(production):
     assert mixed.startswith("True True False")
 
 
+def test_production_keeps_database_connections_between_requests_and_development_does_not(
+    production,
+):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    assert run_django(code, **production()).stdout.split() == ["60", "True"]
+    assert run_django(code, **production(DB_CONN_MAX_AGE="0")).stdout.split() == ["0", "True"]
+    development = {"DATABASE_URL": production()["DATABASE_URL"]}
+    assert run_django(code, **development).stdout.split() == ["0", "True"]
+
+
 def test_it_refuses_to_start_gunicorns_application_before_collectstatic(production, tmp_path):
     run = run_django("import lvliang_eco.wsgi", **production(STATIC_ROOT=str(tmp_path / "empty")))
     assert run.returncode != 0
