@@ -66,11 +66,23 @@ def test_it_shows_a_rebuild_progress_as_its_steps_run(page, many_steps):
     expect(page.locator("#jobs-banner")).to_have_count(0)  # the job page's own banner goes
     screenshot(page, "62-job-done")
 
+    # On a phone the bar, the count and the state fit the screen, with no sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for part in ("#job-progress", "#job-count", "#job-state", "#job-message"):
+        box = page.locator(part).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, part
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "64-job-done-phone", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+
     page.get_by_role("link", name="← 全部后台任务").click()
     expect(page.locator("#jobs-banner")).to_have_count(0)
     row = page.locator(f'#jobs tr[data-job="{job.pk}"]')
     expect(row).to_contain_text("已完成")
     expect(row).to_contain_text(f"{total}/{total}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "65-jobs-list-phone", full_page=True)
 
 
 def test_it_refuses_the_jobs_pages_to_a_county_officer(page):
