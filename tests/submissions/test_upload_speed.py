@@ -31,7 +31,8 @@ from .helpers import fill, state, template
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
-QUOTED = re.compile(r'"(?!s\d+_x\d+")(\w+)"')  # a table or column, not a savepoint's name
+# A table or column, not a savepoint's or a server-side cursor's name (PostgreSQL's iterator()).
+QUOTED = re.compile(r'"(?!s\d+_x\d+")(?!_django_curs_)(\w+)"')
 
 
 def generated(count: int) -> list[str]:
