@@ -87,12 +87,14 @@ class SubmissionEvent(models.Model):
 
 
 class RowsEncoder(DjangoJSONEncoder):
-    """JSON of an upload's preview or reports (a dict of lists of rows) written row by row:
-    the same text as json.dumps, but a large upload's needs about twice its length in memory
-    instead of a list of every token (tens of MB for 20,000 rows)."""
+    """JSON of an upload's preview or reports (a dict of str keys to lists of rows) written
+    row by row: the same text as json.dumps with the default options, but a large upload's
+    needs about twice its length in memory instead of a list of every token (tens of MB for
+    20,000 rows). Anything else (other options, other keys) is encoded as json.dumps does."""
 
     def encode(self, o) -> str:
-        if not isinstance(o, dict):
+        plain = (self.indent, self.sort_keys, self.item_separator) == (None, False, ", ")
+        if not (plain and isinstance(o, dict) and all(isinstance(k, str) for k in o)):
             return super().encode(o)
         items = []
         for key, value in o.items():
@@ -100,13 +102,16 @@ class RowsEncoder(DjangoJSONEncoder):
                 text = "[" + ", ".join(super(RowsEncoder, self).encode(row) for row in value) + "]"
             else:
                 text = super().encode(value)
-            items.append(f"{super().encode(str(key))}: {text}")
+            items.append(f"{super().encode(key)}: {text}")
         return "{" + ", ".join(items) + "}"
 
 
 def preview_pack(rows: dict[str, list[dict]]) -> dict:
-    """An upload's preview as stored: per kind, the field names once and each row as a list of
-    their values (a large file's preview, a row per line, stays a few MB)."""
+    """An upload's preview as stored: {"fields": {kind: [name, …]}, kind: [[value, …], …]}
+    for each kind ("indicators", "progress") of `rows` (kind → rows, each a dict with the same
+    keys as the kind's first row; services._preview_rows makes them so). A large file's
+    preview, a row per line, stays a few MB. Raises KeyError for a row lacking a key of the
+    first row (keys the first row lacks would be dropped)."""
     packed: dict = {"fields": {}}
     for kind, items in rows.items():
         names = list(items[0]) if items else []
@@ -116,7 +121,9 @@ def preview_pack(rows: dict[str, list[dict]]) -> dict:
 
 
 def preview_unpack(preview: dict, kind: str) -> list[dict]:
-    """The rows of `kind` of a stored preview (preview_pack's, or the older list of dicts)."""
+    """The rows of `kind` of a stored preview, each a dict (preview_pack's form, or the older
+    list of dicts, returned as it is; [] for a kind it lacks). Raises ValueError for a packed
+    row whose length is not that of the kind's field names."""
     rows = preview.get(kind, [])
     names = preview.get("fields", {}).get(kind)
     if names is None:

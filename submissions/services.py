@@ -524,7 +524,8 @@ def upload_confirm(*, user, upload: Upload, via: str = Via.UPLOAD) -> Upload:
     for key, value in outcome.counts().items():
         setattr(upload, key, value)
     upload.status = Upload.Status.CONFIRMED
-    upload.confirmed_at = timezone.now()  # its reports are kept no longer: the history holds them
+    # its reports are kept no longer (emptied above): the history holds what changed
+    upload.confirmed_at = timezone.now()
     upload.save(
         update_fields=["added", "changed", "unchanged", "status", "confirmed_at", "reports"]
     )

@@ -48,7 +48,7 @@ def result_row(area: Area, indicator: Indicator, year: int, **changes) -> tuple:
     ratio=st.decimals(places=4, min_value=-1000, max_value=1000, allow_nan=False),
     override=st.none() | st.integers(1, 2**31 - 1),
 )
-def test_a_row_reads_back_as_django_would_store_it(reason, agrees, ratio, override):
+def test_it_stores_a_row_as_djangos_own_save_does(reason, agrees, ratio, override):
     area, indicator = Area.objects.get(code="141122"), Indicator.objects.get(code="29")
     at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
     progress = {"2025": {"status": "on_track", "ratio": ratio, "details": [1, "二"]}}
@@ -65,9 +65,23 @@ def test_a_row_reads_back_as_django_would_store_it(reason, agrees, ratio, overri
     assert stored.progress == {
         "2025": {"status": "on_track", "ratio": str(ratio), "details": [1, "二"]}
     }
+    # the same result saved by Django: every column holds the same
+    AssessmentResult.objects.filter(area=area, indicator=indicator, year=2032).delete()
+    fields = dict(zip(NAMES, result_row(area, indicator, 2032, reason=reason, agrees=agrees,
+                                        computed_at=at, override_id_used=override,
+                                        progress=progress), strict=True))  # fmt: skip
+    fields.update(area=area, indicator=indicator)
+    AssessmentResult.objects.create(**fields)
+    ours, django = (
+        AssessmentResult.objects.filter(area=area, indicator=indicator, year=year)
+        .values(*(f for f in NAMES if f != "year"))
+        .get()
+        for year in (2031, 2032)
+    )
+    assert ours == django
 
 
-def test_a_large_insert_is_split_into_statements_and_every_row_arrives():
+def test_it_splits_a_large_insert_into_statements_and_every_row_arrives():
     area = Area.objects.get(code="141122")
     indicators = list(Indicator.objects.all())
     per = rows_per_statement(connection, len(NAMES))
@@ -80,7 +94,7 @@ def test_a_large_insert_is_split_into_statements_and_every_row_arrives():
     assert AssessmentResult.objects.filter(year__in=years).count() == len(rows)
 
 
-def test_decimals_and_foreign_keys_by_id_reach_their_columns():
+def test_it_writes_decimals_and_foreign_keys_by_id_to_their_columns():
     area, indicator = Area.objects.get(code="141123"), Indicator.objects.get(code="28")
     IndicatorValue.objects.filter(area=area, indicator=indicator, year=2031).delete()
     now = timezone.now()
@@ -96,9 +110,12 @@ def test_decimals_and_foreign_keys_by_id_reach_their_columns():
     assert stored.number == Decimal("96.1250") and stored.updated_at == now
 
 
-def test_a_row_that_breaks_a_constraint_is_refused_and_nothing_of_its_statement_stays():
+def test_it_refuses_a_statement_that_breaks_a_constraint_whole_and_keeps_earlier_ones():
     area, indicator = Area.objects.get(code="141122"), Indicator.objects.get(code="29")
+    other = Indicator.objects.get(code="28")
+    rows_insert(AssessmentResult, NAMES, [result_row(area, other, 2032)])
     row = result_row(area, indicator, 2032)
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(AssessmentResult, NAMES, [row, row])  # one result per scope, area, year
-    assert not AssessmentResult.objects.filter(year=2032).exists()
+    kept = AssessmentResult.objects.filter(year=2032).values_list("indicator__code", flat=True)
+    assert list(kept) == ["28"]  # the earlier statement stays, no row of the refused one

@@ -22,7 +22,7 @@ def run_django(code: str, **variables: str) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("HTTPS", "SECURE_", "SESSION_", "CSRF_", "DEBUG", "DJANGO_"))
+        if not k.startswith(("HTTPS", "SECURE_", "SESSION_", "CSRF_", "DEBUG", "DJANGO_", "DB_"))
     }
     environment.update(DJANGO_SETTINGS_MODULE="lvliang_eco.settings", **variables)
     return subprocess.run(
@@ -116,7 +116,7 @@ def test_it_sets_cookies_secure_only_in_the_https_combination(production):
     assert mixed.startswith("True True False")
 
 
-def test_production_keeps_database_connections_between_requests_and_development_does_not(
+def test_it_keeps_database_connections_between_requests_in_production_only(
     production,
 ):
     code = (
