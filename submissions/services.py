@@ -198,9 +198,9 @@ def _write(
 ) -> bool:
     """Carry out a checked plan: every derived field written, one history row per change.
     Returns whether anything was written."""
-    actor = user if getattr(user, "pk", None) else None
+    actor_id = getattr(user, "pk", None)  # None: no user (the seed, a command)
     now = timezone.now()
-    stamp = {"updated_at": now, "updated_by_id": actor and actor.pk}
+    stamp = {"updated_at": now, "updated_by_id": actor_id}
     history: list[tuple] = []
     upload_id = upload.pk if upload is not None else None
 
@@ -208,7 +208,7 @@ def _write(
         history.extend(
             (
                 area.pk, year, indicator_id, row_id, change.label, change.old, change.new,
-                route, step.report.reason, upload_id, None, actor and actor.pk, now,
+                route, step.report.reason, upload_id, None, actor_id, now,
             )
             for change in step.changes
         )  # fmt: skip
