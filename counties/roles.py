@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import caches
+from django.db import connection
 
 
 class Role(StrEnum):
@@ -35,9 +38,25 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
     cached = getattr(user, "_lvliang_role", "unset")
     if cached != "unset":
         return cached
-    names = set() if user.is_superuser else set(user.groups.values_list("name", flat=True))
+    names = set() if user.is_superuser else _group_names(user)
     user._lvliang_role = role_from(is_superuser=user.is_superuser, group_names=names)
     return user._lvliang_role
+
+
+def _group_names(user: AbstractBaseUser) -> set[str]:
+    """The names of the user's groups, kept per data version in the "roles" cache: a change
+    of any group or membership renews the version (lvliang_eco.pagecache.connect_signals), so
+    a changed role counts from the next request on. One query, none when kept."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return set(user.groups.values_list("name", flat=True))
+    from lvliang_eco.pagecache import current_version
+
+    key = f"groups:{connection.alias}:{user.pk}:{current_version()}"
+    names = caches["roles"].get(key)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        caches["roles"].set(key, names, settings.PAGE_CACHE_SECONDS)
+    return set(names)
 
 
 def role_from(*, is_superuser: bool, group_names: set[str]) -> Role | None:

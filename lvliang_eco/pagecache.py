@@ -13,7 +13,8 @@ transaction by
     write path of values and project progress that the seed and demo loaders use too;
     indicators.results' refresh and rebuild; evidence deletion; the demo's milestones), and
   * a post_save / post_delete / m2m_changed receiver on every model of the project's apps
-    (admin edits, workflow steps, standards, areas, investment rows), connect_signals().
+    (admin edits, workflow steps, standards, areas, investment rows) and on the groups and
+    group memberships that make the users' roles, connect_signals().
 A reader that took the old version before a write committed caches under that old key, which
 no request asks for once the new version is visible. The tests clear the cache before each
 test (their rolled-back transactions return to earlier tokens with other data).
@@ -24,10 +25,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models import signals
 from django.http import HttpRequest
@@ -56,12 +59,40 @@ def data_version() -> int:
     return found or 0
 
 
+# The data version as this request read it (an empty list until read); None outside a
+# request. Set and cleared by request_started / request_finished (connect_signals()).
+_REQUEST_VERSION: ContextVar[list[int] | None] = ContextVar("request_version", default=None)
+
+
+def _request_started(**_signal) -> None:
+    _REQUEST_VERSION.set([])
+
+
+def _request_finished(**_signal) -> None:
+    _REQUEST_VERSION.set(None)
+
+
+def current_version() -> int:
+    """The data version, read once per request and again after the request's own writes
+    (data_changed() forgets it); outside a request (commands, the worker) read on every call.
+    One query or none."""
+    held = _REQUEST_VERSION.get()
+    if held is None:
+        return data_version()
+    if not held:
+        held.append(data_version())
+    return held[0]
+
+
 def data_changed(**_signal) -> None:
     """Give the data a new version (a random token): every page cached before is stale. One
     query (two the first time). Also the receiver of the model signals connect_signals()
     connects."""
     from .models import DataVersion
 
+    held = _REQUEST_VERSION.get()
+    if held:
+        held.clear()
     token = secrets.randbits(62) + 1
     if not DataVersion.objects.filter(pk=1).update(token=token):
         DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
@@ -69,7 +100,18 @@ def data_changed(**_signal) -> None:
 
 def connect_signals() -> None:
     """Bump the version on every save, delete and many-to-many change of the project's models
-    (BULK_ONLY aside). Called once from the app's ready()."""
+    (BULK_ONLY aside), and of the groups and group memberships that make the users' roles
+    (counties.roles keeps each user's groups per data version); keep the version read per
+    request. Called once from the app's ready()."""
+    from django.contrib.auth.models import Group, User
+
+    request_started.connect(_request_started, dispatch_uid="pagecache-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="pagecache-request-finished")
+    memberships = User.groups.through
+    for model, uid in ((Group, "pagecache-auth-group"), (memberships, "pagecache-auth-member")):
+        signals.post_save.connect(data_changed, sender=model, dispatch_uid=uid + "-save")
+        signals.post_delete.connect(data_changed, sender=model, dispatch_uid=uid + "-delete")
+    signals.m2m_changed.connect(data_changed, sender=memberships, dispatch_uid="pagecache-groups")
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label not in PROJECT_APPS or model._meta.label_lower in BULK_ONLY:
             continue
@@ -88,7 +130,7 @@ def request_version(request: HttpRequest) -> int:
     """The data version, read once per request (at its first use, after the request's own
     writes: the dashboards write nothing)."""
     if not hasattr(request, "_data_version"):
-        request._data_version = data_version()
+        request._data_version = current_version()
     return request._data_version
 
 

@@ -278,7 +278,14 @@ CACHES = {
         "LOCATION": "lvliang-eco-pages",
         # a province's page is up to about 1 MB: at most some 100 MB per worker
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 100, minimum=1)},
-    }
+    },
+    # Each user's groups (their role), kept per data version (counties.roles): small entries,
+    # apart from the pages so that many users do not push kept pages out.
+    "roles": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lvliang-eco-roles",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # Background jobs (jobs app): django-tasks' database backend, so that the queue and the jobs'

@@ -72,10 +72,12 @@ def logged_in(user) -> Client:
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
     """Each test starts with no cached page content (lvliang_eco.pagecache): the rolled-back
-    transactions of earlier tests return to data versions whose content is not this test's."""
-    from django.core.cache import cache
+    transactions of earlier tests return to data versions whose content is not this test's;
+    nor any kept groups (counties.roles)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "roles"):
+        caches[alias].clear()
 
 
 @pytest.fixture

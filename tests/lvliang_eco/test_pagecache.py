@@ -39,9 +39,10 @@ def demo(db):
     demo_loaded()
 
 
-# What a kept page still reads: the session, the user (with their county), their role's
-# groups, the data version, and the page's own object where its address names one.
-KEPT = 4
+# What a kept page still reads: the session, the user (with their county), the data version
+# (their groups, hence their role, are kept per version), and the page's own object where its
+# address names one.
+KEPT = 3
 KEPT_QUERIES = {"/counties/141122/": KEPT + 1, "/indicators/28/": KEPT + 1}
 
 
@@ -212,3 +213,27 @@ def test_the_visibility_facts_are_read_once_for_every_viewer_of_a_version(
     for user in (jiaocheng_officer, xingxian_officer, leader):
         logged_in(user).get("/counties/?year=2024")
     assert sum(1 for key in cache._cache if ":visibility:" in key) == 1
+
+
+@pytest.mark.parametrize("change", ["membership", "group deleted"])
+def test_a_changed_role_counts_from_the_next_request(change, leader, demo):
+    """The users' groups are kept per data version (counties.roles): a change of membership,
+    from either side, or of a group renews the version, so the next request sees the new role
+    (here: the jobs page, which only the bureau may open, and the header's role)."""
+    from django.contrib.auth.models import Group
+
+    from counties.roles import Role
+
+    client = logged_in(leader)
+    assert client.get("/jobs/").status_code == 403
+    assert "（领导小组）" in client.get("/").content.decode()
+    bureau = Group.objects.get(name=Role.BUREAU.group_name)
+    leader.groups.set([bureau])
+    page = client.get("/").content.decode()
+    assert "（市生态环境局）" in page and client.get("/jobs/").status_code == 200
+    if change == "membership":
+        bureau.user_set.remove(leader)
+    else:
+        bureau.delete()
+    assert client.get("/jobs/").status_code == 403
+    assert "（市生态环境局）" not in client.get("/").content.decode()
