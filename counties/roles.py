@@ -46,7 +46,8 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
 def _group_names(user: AbstractBaseUser) -> set[str]:
     """The names of the user's groups, kept per data version in the "roles" cache: a change
     of any group or membership renews the version (lvliang_eco.pagecache.connect_signals), so
-    a changed role counts from the next request on. One query, none when kept."""
+    a changed role counts from the next request on. Queries: the data version (shared with
+    the pages, once per request) and the groups only when not kept."""
     if not settings.PAGE_CACHE_SECONDS:
         return set(user.groups.values_list("name", flat=True))
     from lvliang_eco.pagecache import current_version
