@@ -1,5 +1,5 @@
 """Authentication: Django's own, except that demo logins are refused whenever DEBUG is off, and
-that a request's user comes with its county and role in one query."""
+that a request's county assignment is kept per data version."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from .models import CountyAssignment
+from .roles import user_kept
 
 logger = logging.getLogger(__name__)
 
@@ -24,16 +27,26 @@ class AccountBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        """The logged-in user of a request, with their county assignment read in the same
-        query (every page asks for it). Their role is read when first asked
-        (counties.roles.role_of, one small query): a single query annotating every role's
-        membership costs more to build than the two together."""
+        """The logged-in user of a request, read afresh (so that a deactivated account or a
+        changed password counts at once), with their county assignment (every page asks for
+        it) kept per data version (roles.user_kept: an assignment's or its county's change
+        renews the version). Queries: the user; the assignment only when not kept."""
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("county_assignment__area").get(pk=user_id)
+            user = model._default_manager.get(pk=user_id)
         except model.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not self.user_can_authenticate(user):
+            return None
+        assignment = user_kept(user, "assignment", lambda: _assignment(user))
+        model._meta.get_field("county_assignment").set_cached_value(user, assignment)
+        if assignment is not None:
+            CountyAssignment._meta.get_field("user").set_cached_value(assignment, user)
+        return user
+
+
+def _assignment(user) -> CountyAssignment | None:
+    return CountyAssignment.objects.select_related("area").filter(user_id=user.pk).first()
 
 
 def is_demo_login(user) -> bool:

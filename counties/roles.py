@@ -44,20 +44,31 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
 
 
 def _group_names(user: AbstractBaseUser) -> set[str]:
-    """The names of the user's groups, kept per data version in the "roles" cache: a change
-    of any group or membership renews the version (lvliang_eco.pagecache.connect_signals), so
-    a changed role counts from the next request on. Queries: the data version (shared with
-    the pages, once per request) and the groups only when not kept."""
+    """The names of the user's groups, kept per data version (user_kept): a change of any
+    group or membership renews the version (lvliang_eco.pagecache.connect_signals), so a
+    changed role counts from the next request on."""
+    return set(
+        user_kept(user, "groups", lambda: frozenset(user.groups.values_list("name", flat=True)))
+    )
+
+
+def user_kept(user: AbstractBaseUser, kind: str, compute):
+    """`compute()`, what the application reads of `user` on every request (their groups,
+    their county assignment), kept in the "roles" cache per user and data version: every
+    change of what it reads renews the version (lvliang_eco.pagecache), and no user is ever
+    given another's. Computed on every call when pages are not kept (PAGE_CACHE_SECONDS 0).
+    Queries: the data version (shared with the pages, once per request) and compute()'s
+    only when not kept. `compute` may return None, which is kept too."""
     if not settings.PAGE_CACHE_SECONDS:
-        return set(user.groups.values_list("name", flat=True))
+        return compute()
     from lvliang_eco.pagecache import current_version
 
-    key = f"groups:{connection.alias}:{user.pk}:{current_version()}"
-    names = caches["roles"].get(key)
-    if names is None:
-        names = frozenset(user.groups.values_list("name", flat=True))
-        caches["roles"].set(key, names, settings.PAGE_CACHE_SECONDS)
-    return set(names)
+    key = f"{kind}:{connection.alias}:{user.pk}:{current_version()}"
+    held = caches["roles"].get(key)
+    if held is None:
+        held = (compute(),)
+        caches["roles"].set(key, held, settings.PAGE_CACHE_SECONDS)
+    return held[0]
 
 
 def role_from(*, is_superuser: bool, group_names: set[str]) -> Role | None:

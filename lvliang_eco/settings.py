@@ -54,6 +54,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120, minimum=1) * 60
 # Renewed at most once in this many seconds (lvliang_eco.middleware.IdleSessionMiddleware), not
 # on every request: a session ends between SESSION_COOKIE_AGE − this and SESSION_COOKIE_AGE.
 SESSION_REFRESH_SECONDS = 60
+# Django's database sessions, read in one written-out query (lvliang_eco/sessions.py).
+SESSION_ENGINE = "lvliang_eco.sessions"
 
 INSTALLED_APPS = [
     "lvliang_eco.apps.AdminConfig",  # django.contrib.admin asking counties/access.py
@@ -285,6 +287,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "lvliang-eco-roles",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    # The header's fragments that are the same for every request of a kind ({% cache %} in
+    # base.html: the static links, the menu per set of permissions, the year choice per years
+    # and year): rendering them on every request cost a third of a kept page's time.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lvliang-eco-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 

@@ -73,10 +73,10 @@ def logged_in(user) -> Client:
 def fresh_page_cache():
     """Each test starts with no cached page content (lvliang_eco.pagecache): the rolled-back
     transactions of earlier tests return to data versions whose content is not this test's;
-    nor any kept groups (counties.roles)."""
+    nor any kept groups (counties.roles) or header fragments."""
     from django.core.cache import caches
 
-    for alias in ("default", "roles"):
+    for alias in ("default", "roles", "template_fragments"):
         caches[alias].clear()
 
 

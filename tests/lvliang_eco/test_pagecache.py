@@ -39,9 +39,9 @@ def demo(db):
     demo_loaded()
 
 
-# What a kept page still reads: the session, the user (with their county), the data version
-# (their groups, hence their role, are kept per version), and the page's own object where its
-# address names one.
+# What a kept page still reads: the session, the user, the data version (their groups, hence
+# their role, and their county assignment are kept per version), and the page's own object
+# where its address names one.
 KEPT = 3
 KEPT_QUERIES = {"/counties/141122/": KEPT + 1, "/indicators/28/": KEPT + 1}
 
@@ -237,3 +237,39 @@ def test_a_changed_role_counts_from_the_next_request(change, leader, demo):
         bureau.delete()
     assert client.get("/jobs/").status_code == 403
     assert "（市生态环境局）" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("route", ["services", "admin"])
+def test_a_changed_county_assignment_counts_from_the_next_request(
+    route, jiaocheng_officer, bureau_user, demo
+):
+    """The officer's county assignment is kept per data version (counties.backends): moved to
+    another county, by the services or in the admin, the officer reports for the new county at
+    the next request and is refused the old one's; made bureau staff, they lose the county."""
+    from counties.models import CountyAssignment
+    from counties.roles import Role
+    from counties.services import user_role_set
+
+    client = logged_in(jiaocheng_officer)
+    assert client.get("/submissions/141122/2024/").status_code == 200
+    assert client.get("/submissions/141123/2024/").status_code == 403
+    assert "·交城县" in client.get("/").content.decode()
+    xingxian = Area.objects.get(code="141123")
+    if route == "services":
+        user_role_set(user=jiaocheng_officer, role=Role.COUNTY, area=xingxian)
+    else:
+        admin = logged_in(bureau_user)
+        assignment = CountyAssignment.objects.get(user=jiaocheng_officer)
+        form = admin.get(f"/admin/counties/countyassignment/{assignment.pk}/change/")
+        assert form.status_code == 200
+        saved = admin.post(
+            f"/admin/counties/countyassignment/{assignment.pk}/change/",
+            {"user": jiaocheng_officer.pk, "area": xingxian.pk},
+        )
+        assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert client.get("/submissions/141122/2024/").status_code == 403
+    assert client.get("/submissions/141123/2024/").status_code == 200
+    assert "·兴县" in client.get("/").content.decode()
+    user_role_set(user=jiaocheng_officer, role=Role.BUREAU)
+    page = client.get("/").content.decode()
+    assert "（市生态环境局）" in page and "·兴县" not in page
